@@ -1,0 +1,16 @@
+using Donations.Contracts.Ingestion;
+
+namespace Donations.Attribution.Clicks;
+
+/// <summary>
+/// Where a click and the donations that name it meet, whichever arrives first: the click, once it is here, and
+/// the donations that named it before it arrived. Optimistic concurrency makes a click and a donation handled
+/// at the same moment see each other: one of them fails, is retried, and finds the other.
+/// </summary>
+public sealed class ClickTouchpoint
+{
+    public Guid Id { get; set; }
+    public ClickRecorded? Click { get; set; }
+    public List<Guid> WaitingDonations { get; set; } = [];
+    public Guid Version { get; set; }
+}

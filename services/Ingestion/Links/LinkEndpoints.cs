@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using Donations.Contracts.Ingestion;
+using Donations.Ingestion.Catalog;
+using Donations.ServiceDefaults.Http;
+using Donations.ServiceDefaults.Security;
+using Marten;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Donations.Ingestion.Links;
+
+public sealed record CreateLink(string? PostId, string? TargetUrl);
+
+public sealed record LinkCreatedResponse(string Code, string Url);
+
+public static class LinkEndpoints
+{
+    public const string VisitorCookie = "dvid";
+    private const string CodeAlphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    public static void MapLinks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/ngos/{ngo}/links", Create).RequireNgoKey(NgoRoles.Manager).WithTags("Catalog");
+        app.MapGet("/r/{code}", Follow).WithTags("Links");
+    }
+
+    private static async Task<IResult> Create(string ngo, CreateLink body, HttpRequest request, IDocumentSession session, IConfiguration configuration, CancellationToken ct)
+    {
+        if (VkPostId.Normalise(body.PostId) is not { } postId)
+            return Problems.BadRequest("'postId' must be a VK post id such as \"wall-123_456\".");
+        if (!Uri.TryCreate(body.TargetUrl, UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http") || body.TargetUrl!.Length > 2000)
+            return Problems.BadRequest("'targetUrl' must be an absolute http(s) URL of the NGO's payment page.");
+        if (await session.LoadAsync<Post>(Post.DocumentId(ngo, postId), ct) is not { } post)
+            return Problems.Unprocessable($"Post '{postId}' is not registered; register it with POST /api/ngos/{ngo}/posts first.");
+
+        var code = RandomNumberGenerator.GetString(CodeAlphabet, 8);
+        var now = DateTimeOffset.UtcNow;
+        session.Events.StartStream<Link>(Guid.CreateVersion7(), new LinkCreated(ngo, code, postId, target.ToString(), now));
+        session.Insert(new Link(code, ngo, postId, post.CampaignId, post.FundraiserId, target.ToString(), now));
+        await session.SaveChangesAsync(ct);
+
+        var publicBase = configuration["Donations:PublicBaseUrl"] ?? $"{request.Scheme}://{request.Host}";
+        return TypedResults.Created($"/r/{code}", new LinkCreatedResponse(code, $"{publicBase.TrimEnd('/')}/r/{code}"));
+    }
+
+    /// <summary>Records the click, then sends the visitor on to the payment page with the click id appended.</summary>
+    private static async Task<IResult> Follow(string code, HttpContext http, IDocumentSession session, CancellationToken ct)
+    {
+        if (code.Length > 32 || await session.LoadAsync<Link>(code, ct) is not { } link)
+            return Problems.NotFound($"No tracked link has the code '{code}'.");
+
+        var visitorId = http.Request.Cookies[VisitorCookie] is { Length: > 0 and <= 64 } known ? known : Guid.CreateVersion7().ToString("N");
+        var clickId = Guid.CreateVersion7();
+        var userAgent = http.Request.Headers.UserAgent.ToString();
+        session.Events.StartStream(clickId, new ClickRecorded(
+            link.NgoId, clickId, link.Id, link.PostId, link.CampaignId, link.FundraiserId, visitorId, Bots.IsBot(userAgent), DateTimeOffset.UtcNow));
+        await session.SaveChangesAsync(ct);
+
+        http.Response.Cookies.Append(VisitorCookie, visitorId, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
+        });
+        return TypedResults.Redirect(QueryHelpers.AddQueryString(link.TargetUrl, "click_id", clickId.ToString()));
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.RegularExpressions;
+using Donations.Contracts.Ingestion;
+using Donations.ServiceDefaults.Http;
+using Donations.ServiceDefaults.Security;
+using Donations.ServiceDefaults.Storage;
+using Marten;
+using Marten.Exceptions;
+
+namespace Donations.Ingestion.Ngos;
+
+public sealed record RegisterNgo(string? Id, string? Name, long? VkGroupId, bool Verified);
+
+public sealed record NgoRegisteredResponse(string Id, string ManagerKey, string ViewerKey);
+
+public static partial class NgoEndpoints
+{
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
+    public static partial Regex Slug();
+
+    public static void MapNgos(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/ngos", Register).RequireAdminKey().WithTags("NGOs");
+
+    private static async Task<IResult> Register(RegisterNgo body, IDocumentSession session, CancellationToken ct)
+    {
+        if (body.Id is null || !Slug().IsMatch(body.Id))
+            return Problems.BadRequest("'id' must be 2–64 characters of lower-case letters, digits and dashes, e.g. \"help-kids\".");
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
+            return Problems.BadRequest("'name' is required, at most 200 characters.");
+
+        var now = DateTimeOffset.UtcNow;
+        var managerKey = ApiKeys.Generate(NgoRoles.Manager);
+        var viewerKey = ApiKeys.Generate(NgoRoles.Viewer);
+        var keys = new[] { new ApiKeyGranted(ApiKeys.Hash(managerKey), NgoRoles.Manager), new ApiKeyGranted(ApiKeys.Hash(viewerKey), NgoRoles.Viewer) };
+
+        session.Events.StartStream<NgoAccount>(StableId.From("ngo", body.Id),
+            new NgoRegistered(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, keys, now));
+        session.Insert(new NgoAccount(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, now));
+        session.Store(keys.Select(k => new ApiKey(k.KeyHash, body.Id, k.Role)).ToArray());
+        try
+        {
+            await session.SaveChangesAsync(ct);
+        }
+        catch (ExistingStreamIdCollisionException)
+        {
+            return Problems.Conflict($"An NGO with id '{body.Id}' already exists.");
+        }
+        return TypedResults.Created($"/api/ngos/{body.Id}", new NgoRegisteredResponse(body.Id, managerKey, viewerKey));
+    }
+}

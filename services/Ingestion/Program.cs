@@ -1,0 +1,24 @@
+using Donations.Ingestion.Catalog;
+using Donations.Ingestion.Links;
+using Donations.Ingestion.Ngos;
+using Donations.Ingestion.Providers;
+using Donations.Ingestion.Storage;
+using Donations.Ingestion.Webhooks;
+using Donations.ServiceDefaults.Hosting;
+using Donations.ServiceDefaults.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddIngestionStore();
+builder.AddDonationsMessaging();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapNgos();
+app.MapProviders();
+app.MapCatalog();
+app.MapLinks();
+app.MapWebhooks();
+app.Run();
+
+public partial class Program;

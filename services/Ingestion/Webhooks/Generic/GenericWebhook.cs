@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Donations.Contracts.Ingestion;
+using Donations.Contracts.Money;
+using Donations.Ingestion.Ngos;
+using Donations.Ingestion.Providers;
+using Donations.ServiceDefaults.Http;
+using Marten;
+
+namespace Donations.Ingestion.Webhooks.Generic;
+
+public sealed record GenericDonor(string? Id, string? Email);
+
+/// <summary>Our own webhook format, for payment pages and CRMs that are not one of the named providers.</summary>
+public sealed record GenericNotification(
+    string? Type, string? Id, long? AmountMinor, string? Currency, DateTimeOffset? OccurredAt,
+    string? ClickId, string? FundraiserId, string? SubscriptionId, string? RefundOf, GenericDonor? Donor);
+
+public static class GenericWebhook
+{
+    public const string Succeeded = "donation.succeeded";
+    public const string Refunded = "donation.refunded";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<IResult> Receive(string ngo, HttpRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (await WebhookBody.ReadAsync(request, ct) is not { } body) return Problems.TooLarge(WebhookBody.MaxBytes);
+        if (await session.LoadAsync<NgoAccount>(ngo, ct) is null) return Problems.NotFound($"No NGO has the id '{ngo}'.");
+        if (await session.LoadAsync<ProviderSettings>(ProviderSettings.DocumentId(ngo, Provider.Generic), ct) is not { } settings)
+            return Problems.NotFound($"Generic webhooks are not configured for NGO '{ngo}'; PUT /api/ngos/{ngo}/providers/generic first.");
+
+        var now = clock.GetUtcNow();
+        if (GenericSignature.Problem(request.Headers[GenericSignature.Header], settings.Secret, body, now) is { } signatureProblem)
+            return Problems.BadSignature(signatureProblem);
+
+        GenericNotification? notification;
+        try
+        {
+            notification = JsonSerializer.Deserialize<GenericNotification>(body, Json);
+        }
+        catch (JsonException e)
+        {
+            return Problems.BadRequest($"The body is not valid JSON of the generic format: {e.Message}");
+        }
+        if (notification is null) return Problems.BadRequest("The body is empty.");
+        if (Validate(notification, now) is { } problem) return Problems.Unprocessable(problem);
+        if (notification.Type == Refunded)
+            return Problems.Unprocessable($"'{Refunded}' is not accepted yet; only '{Succeeded}' is.");
+
+        var donation = new DonationReceived(
+            ngo, DonationIntake.DonationId(ngo, Provider.Generic, notification.Id!), Provider.Generic, notification.Id!,
+            notification.AmountMinor!.Value, notification.Currency!, notification.OccurredAt!.Value,
+            notification.ClickId, notification.FundraiserId, notification.SubscriptionId, notification.Donor?.Id, now);
+        var outcome = await DonationIntake.AcceptAsync(session, donation, ct);
+        return TypedResults.Ok(new { status = outcome == Intake.Accepted ? "accepted" : "duplicate", donationId = donation.DonationId });
+    }
+
+    private static string? Validate(GenericNotification n, DateTimeOffset now) =>
+        n.Type is not (Succeeded or Refunded) ? $"'type' must be '{Succeeded}' or '{Refunded}'."
+        : string.IsNullOrWhiteSpace(n.Id) || n.Id.Length > 128 ? "'id' (your transaction id) is required, at most 128 characters."
+        : n.AmountMinor is null ? "'amountMinor' is required: an integer number of minor units (kopecks)."
+        : Currencies.Problem(n.AmountMinor.Value, n.Currency) is { } money ? money
+        : n.OccurredAt is null ? "'occurredAt' is required (ISO 8601 with offset)."
+        : n.OccurredAt > now.AddDays(1) ? "'occurredAt' is in the future."
+        : n.ClickId is { Length: > 64 } ? "'clickId' is at most 64 characters."
+        : n.Type == Refunded && string.IsNullOrWhiteSpace(n.RefundOf) ? "'refundOf' (the refunded donation's id) is required for a refund."
+        : null;
+}

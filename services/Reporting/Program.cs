@@ -1,0 +1,23 @@
+using Donations.Reporting.Donations;
+using Donations.Reporting.Storage;
+using Donations.Reporting.Summary;
+using Donations.ServiceDefaults.Hosting;
+using Donations.ServiceDefaults.Messaging;
+using Donations.ServiceDefaults.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddReportingStore();
+builder.AddDonationsMessaging(bus =>
+{
+    bus.AddConsumer<KeysConsumer>();
+    bus.AddConsumer<LedgerConsumer>();
+});
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.MapSummary();
+app.MapDonations();
+app.Run();
+
+public partial class Program;

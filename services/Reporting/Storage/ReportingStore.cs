@@ -1,0 +1,16 @@
+using Donations.Reporting.Donations;
+using Donations.Reporting.Summary;
+using Donations.ServiceDefaults.Storage;
+
+namespace Donations.Reporting.Storage;
+
+public static class ReportingStore
+{
+    public static void AddReportingStore(this IHostApplicationBuilder builder) =>
+        builder.AddDonationsMarten("reporting", options =>
+        {
+            options.Schema.For<DonationView>().UseOptimisticConcurrency(true)
+                .Index(d => d.NgoId).Index(d => d.ProviderTxId);
+            options.Schema.For<CurrencySummary>().UseOptimisticConcurrency(true).Index(s => s.NgoId);
+        });
+}

@@ -1,0 +1,34 @@
+using Donations.ServiceDefaults.Messaging;
+using Marten;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Donations.ServiceDefaults.Health;
+
+/// <summary>How many committed events have not yet been confirmed by RabbitMQ.</summary>
+internal sealed class ForwardingLagHealthCheck(IDocumentStore store) : IHealthCheck
+{
+    /// <summary>Beyond this many events behind, the instance reports itself degraded.</summary>
+    public const long DegradedLag = 5_000;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            var statistics = await store.Advanced.FetchEventStoreStatistics(token: ct);
+            var progress = await store.Advanced.AllProjectionProgress(token: ct);
+            var forwarder = progress.FirstOrDefault(p => p.ShardName.StartsWith(ForwardingSetup.SubscriptionName, StringComparison.Ordinal));
+            if (forwarder is null)
+                return HealthCheckResult.Healthy("No event has been forwarded yet.", new Dictionary<string, object> { ["highWaterMark"] = statistics.EventSequenceNumber });
+
+            var lag = Math.Max(0, statistics.EventSequenceNumber - forwarder.Sequence);
+            var data = new Dictionary<string, object> { ["lagEvents"] = lag, ["forwardedThrough"] = forwarder.Sequence };
+            return lag > DegradedLag
+                ? HealthCheckResult.Degraded($"{lag} events wait to be forwarded to RabbitMQ.", data: data)
+                : HealthCheckResult.Healthy($"{lag} events wait to be forwarded.", data);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("Event forwarding progress cannot be read.", e);
+        }
+    }
+}

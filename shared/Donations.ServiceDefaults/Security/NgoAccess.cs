@@ -1,0 +1,53 @@
+using Donations.ServiceDefaults.Http;
+using Donations.ServiceDefaults.Storage;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Donations.ServiceDefaults.Security;
+
+/// <summary>
+/// Bearer-key access. The admin key (configuration <c>DONATIONS_ADMIN_KEY</c>) only creates NGOs; an NGO's
+/// manager key manages and reads that NGO, its viewer key only reads it. Every other combination is refused.
+/// </summary>
+public static class NgoAccess
+{
+    public const string AdminKeySetting = "DONATIONS_ADMIN_KEY";
+
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var adminKey = http.RequestServices.GetRequiredService<IConfiguration>().Required(AdminKeySetting);
+            return BearerKey(http) switch
+            {
+                null => Problems.MissingKey(),
+                var key when ApiKeys.FixedTimeEquals(key, adminKey) => await next(context),
+                _ => Problems.Forbidden("Only the admin key can do this."),
+            };
+        });
+
+    /// <summary>Requires a key of the NGO named by the route's <c>{ngo}</c> with at least the given role.</summary>
+    public static TBuilder RequireNgoKey<TBuilder>(this TBuilder builder, string role) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (BearerKey(http) is not { } key) return Problems.MissingKey();
+
+            var ngo = http.GetRouteValue("ngo")?.ToString();
+            var session = http.RequestServices.GetRequiredService<IQuerySession>();
+            var granted = await session.LoadAsync<ApiKey>(ApiKeys.Hash(key), http.RequestAborted);
+            if (granted is null) return Problems.Unauthorized("The key is not known. Use the manager or viewer key given when the NGO was created.");
+            if (granted.NgoId != ngo) return Problems.Forbidden("This key belongs to another NGO.");
+            if (role == NgoRoles.Manager && granted.Role != NgoRoles.Manager) return Problems.Forbidden("This needs the NGO's manager key; a viewer key can only read.");
+            return await next(context);
+        });
+
+    private static string? BearerKey(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? header["Bearer ".Length..].Trim() is { Length: > 0 } key ? key : null
+            : null;
+}

@@ -1,0 +1,62 @@
+using Donations.ServiceDefaults.Health;
+using Donations.ServiceDefaults.Security;
+using JasperFx;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Weasel.Core;
+
+namespace Donations.ServiceDefaults.Storage;
+
+public static class MartenSetup
+{
+    /// <summary>
+    /// The one way a service stores data: Marten on PostgreSQL in the service's own schema, event headers on
+    /// (trace context), lightweight sessions that carry the trace, and the async daemon in HotCold mode so that
+    /// of several replicas exactly one runs subscriptions and projections.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddDonationsMarten(
+        this IHostApplicationBuilder builder, string defaultSchema, Action<StoreOptions> configure)
+    {
+        var connectionString = builder.Configuration.Required("ConnectionStrings:postgres");
+        var schema = builder.Configuration["Marten:Schema"] ?? defaultSchema;
+
+        // Registered before Marten's own hosted services so the schema exists before the daemon starts.
+        builder.Services.AddHostedService<SchemaStartup>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgresql", tags: [HealthTags.Ready])
+            .AddCheck<ForwardingLagHealthCheck>("event-forwarding", tags: [HealthTags.Ready]);
+
+        return builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = schema;
+                options.Events.DatabaseSchemaName = schema;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                // Each service's daemon elects its own leader: the lock id must differ per schema.
+                options.Projections.DaemonLockId = StableLockId(schema);
+                // Never skip an event a subscription could not handle: pause and retry instead.
+                options.Projections.Errors.SkipApplyErrors = false;
+                options.Projections.Errors.SkipSerializationErrors = false;
+                options.Projections.Errors.SkipUnknownEvents = false;
+                options.Schema.For<ProcessedMessage>();
+                options.Schema.For<ApiKey>().Index(k => k.NgoId);
+                configure(options);
+            })
+            .BuildSessionsWith<TracingSessionFactory>(ServiceLifetime.Singleton)
+            .AddAsyncDaemon(DaemonMode.HotCold);
+    }
+
+    private static int StableLockId(string schema) =>
+        (int)(BitConverter.ToUInt32(StableId.From("daemon-lock", schema).ToByteArray(), 0) & 0x3FFFFFFF);
+
+    /// <summary>A configuration value the service cannot run without; the error names the missing key.</summary>
+    public static string Required(this IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException($"Configuration value '{key}' is missing. Set it in appsettings or as an environment variable ('{key.Replace(":", "__")}').");
+}
