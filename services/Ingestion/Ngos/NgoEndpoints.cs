@@ -17,8 +17,8 @@ public static partial class NgoEndpoints
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
     public static partial Regex Slug();
 
-    public static void MapNgos(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/ngos", Register).RequireAdminKey().WithTags("NGOs");
+    public static void MapNgos(this WebApplication app) =>
+        app.MapPost("/api/ngos", Register).RequireAdminKey(app.Configuration).WithTags("NGOs");
 
     private static async Task<IResult> Register(RegisterNgo body, IDocumentSession session, CancellationToken ct)
     {

@@ -17,18 +17,17 @@ public static class NgoAccess
 {
     public const string AdminKeySetting = "DONATIONS_ADMIN_KEY";
 
-    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+    /// <summary>Requires the admin key, read once at start-up: a service that needs it does not start without it.</summary>
+    public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder, IConfiguration configuration) where TBuilder : IEndpointConventionBuilder
+    {
+        var adminKey = configuration.Required(AdminKeySetting);
+        return builder.AddEndpointFilter(async (context, next) => BearerKey(context.HttpContext) switch
         {
-            var http = context.HttpContext;
-            var adminKey = http.RequestServices.GetRequiredService<IConfiguration>().Required(AdminKeySetting);
-            return BearerKey(http) switch
-            {
-                null => Problems.MissingKey(),
-                var key when ApiKeys.FixedTimeEquals(key, adminKey) => await next(context),
-                _ => Problems.Forbidden("Only the admin key can do this."),
-            };
+            null => Problems.MissingKey(),
+            var key when ApiKeys.FixedTimeEquals(key, adminKey) => await next(context),
+            _ => Problems.Forbidden("Only the admin key can do this."),
         });
+    }
 
     /// <summary>Requires a key of the NGO named by the route's <c>{ngo}</c> with at least the given role.</summary>
     public static TBuilder RequireNgoKey<TBuilder>(this TBuilder builder, string role) where TBuilder : IEndpointConventionBuilder =>

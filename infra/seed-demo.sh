@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Seeds a demo NGO into a running system through the public API: posts, tracked links, clicks from people and
+# from VK's link-preview bot, and donations through signed generic webhooks (one delivered twice).
+set -euo pipefail
+ingestion=${DONATIONS_INGESTION_URL:-http://127.0.0.1:5101}
+reporting=${DONATIONS_REPORTING_URL:-http://127.0.0.1:5103}
+admin=${DONATIONS_ADMIN_KEY:?DONATIONS_ADMIN_KEY must be set}
+ngo="demo-$(date +%s)"
+secret="demo-generic-secret-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+browser="Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"
+
+call() { # method, path, key, json
+  curl -fsS -X "$1" "$ingestion$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' -d "$4"
+}
+click() { # code, user agent → click id
+  curl -fsS -o /dev/null -w '%{redirect_url}' -A "$2" "$ingestion/r/$1" | sed 's/.*click_id=//'
+}
+donate() { # tx id, amount in kopecks, click id or empty, fundraiser or empty
+  local body t sig
+  body=$(jq -cn --arg id "$1" --argjson amount "$2" --arg click "$3" --arg fundraiser "$4" --arg at "$(date -u +%FT%TZ)" \
+    '{type:"donation.succeeded", id:$id, amountMinor:$amount, currency:"RUB", occurredAt:$at,
+      clickId:(if $click=="" then null else $click end), fundraiserId:(if $fundraiser=="" then null else $fundraiser end)}')
+  t=$(date +%s)
+  sig=$(printf '%s' "$t.$body" | openssl dgst -sha256 -hmac "$secret" -hex | awk '{print $NF}')
+  curl -fsS -o /dev/null -X POST "$ingestion/webhooks/generic/$ngo" -H 'Content-Type: application/json' \
+    -H "Donations-Signature: t=$t,v1=$sig" -d "$body"
+}
+
+keys=$(call POST /api/ngos "$admin" "{\"id\":\"$ngo\",\"name\":\"Фонд «Тёплый дом»\",\"vkGroupId\":218375,\"verified\":true}")
+manager=$(jq -r .managerKey <<<"$keys"); viewer=$(jq -r .viewerKey <<<"$keys")
+call PUT "/api/ngos/$ngo/providers/generic" "$manager" "{\"secret\":\"$secret\"}" >/dev/null
+
+call POST "/api/ngos/$ngo/posts" "$manager" '{"id":"https://vk.com/wall-218375_1001","campaignId":"winter-2026","fundraiserId":"warm-coats"}' >/dev/null
+call POST "/api/ngos/$ngo/posts" "$manager" '{"id":"wall-218375_1002","campaignId":"winter-2026"}' >/dev/null
+call POST "/api/ngos/$ngo/posts" "$manager" '{"id":"wall-218375_1003","campaignId":"spring-2027"}' >/dev/null
+link1=$(call POST "/api/ngos/$ngo/links" "$manager" '{"postId":"wall-218375_1001","targetUrl":"https://pay.example.org/warm-coats?lang=ru"}' | jq -r .code)
+link2=$(call POST "/api/ngos/$ngo/links" "$manager" '{"postId":"wall-218375_1002","targetUrl":"https://pay.example.org/give"}' | jq -r .code)
+link3=$(call POST "/api/ngos/$ngo/links" "$manager" '{"postId":"wall-218375_1003","targetUrl":"https://pay.example.org/give"}' | jq -r .code)
+
+click "$link1" "Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)" >/dev/null
+donate tx-1001 150000 "$(click "$link1" "$browser")" ""
+donate tx-1002 50000 "$(click "$link1" "$browser")" ""
+donate tx-1003 25000 "$(click "$link2" "$browser")" ""
+donate tx-1004 100000 "$(click "$link3" "$browser")" ""
+donate tx-1004 100000 "" ""                      # the provider retried: counted once
+donate tx-1005 30000 "$(click "$link1" "vkShare")" ""   # a bot's click earns nothing
+donate tx-1006 70000 "" "warm-coats"             # named the fundraiser, no click
+donate tx-1007 40000 "" ""                       # no click id
+for _ in 1 2 3 4 5; do click "$link2" "$browser" >/dev/null; done
+
+for _ in $(seq 1 60); do
+  summary=$(curl -fsS "$reporting/api/ngos/$ngo/reports/summary" -H "Authorization: Bearer $viewer" 2>/dev/null || true)
+  [ "$(jq -r '.currencies[0].donations // 0' <<<"${summary:-{\}}")" = 7 ] && break
+  sleep 0.5
+done
+
+cat <<INFO
+Demo NGO '$ngo' seeded: 3 posts, 3 tracked links, clicks and 7 donations (one delivered twice).
+  manager key: $manager
+  viewer key:  $viewer
+  summary:     curl -s $reporting/api/ngos/$ngo/reports/summary -H 'Authorization: Bearer $viewer'
+$(jq . <<<"$summary")
+INFO

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test project against the real PostgreSQL and RabbitMQ, starting them first (infra/up.sh).
+# Ends with the line "N passed, N failed", the totals over all test projects.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash infra/up.sh
+dotnet build Donations.sln -c Release -nologo -v q
+
+results=$(mktemp -d)
+set +e
+dotnet test Donations.sln -c Release --no-build -nologo --logger trx --results-directory "$results"
+status=$?
+set -e
+
+passed=0 failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+rm -rf "$results"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi # a test host that crashed counts as a failure
+echo "$passed passed, $failed failed"
+exit "$status"

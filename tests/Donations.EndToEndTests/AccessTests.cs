@@ -1,0 +1,64 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Donations.EndToEndTests;
+
+/// <summary>Keys open only their own NGO, and only as far as their role allows.</summary>
+[Collection(SystemCollection.Name)]
+public class AccessTests(DonationsSystem system)
+{
+    [Fact]
+    public async Task Requests_without_a_key_or_with_an_unknown_key_are_401()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        using var anonymousIngestion = system.Client(system.Ingestion);
+        using var anonymousReporting = system.Client(system.Reporting);
+        using var strangerReporting = system.Client(system.Reporting, "vie_made_up_key");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousIngestion.PostAsJsonAsync("/api/ngos", new { id = "sneaky", name = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousIngestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/posts", new { id = "wall-1_1", campaignId = "c" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymousReporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/summary")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await strangerReporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/summary")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Another_ngos_keys_open_nothing()
+    {
+        var mine = await Scenario.NewNgoAsync(system);
+        var theirs = await Scenario.NewNgoAsync(system);
+        await mine.PostGenericAsync(Scenario.DonationBody("tx-private", 42_00));
+        var donation = await mine.DonationAsync("tx-private");
+        using var theirManager = system.Client(system.Ingestion, theirs.ManagerKey);
+        using var theirViewer = system.Client(system.Reporting, theirs.ViewerKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await theirManager.PostAsJsonAsync($"/api/ngos/{mine.NgoId}/posts", new { id = "wall-1_1", campaignId = "c" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await theirManager.PutAsJsonAsync($"/api/ngos/{mine.NgoId}/providers/generic", new { secret = "0123456789abcdef0123" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await theirViewer.GetAsync($"/api/ngos/{mine.NgoId}/reports/summary")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await theirViewer.GetAsync($"/api/ngos/{mine.NgoId}/donations?providerTxId=tx-private")).StatusCode);
+        // Their own routes with my donation's id find nothing.
+        Assert.Equal(HttpStatusCode.NotFound, (await theirViewer.GetAsync($"/api/ngos/{theirs.NgoId}/donations/{donation["id"]}")).StatusCode);
+        Assert.Empty((await theirViewer.GetFromJsonAsync<List<object>>($"/api/ngos/{theirs.NgoId}/donations?providerTxId=tx-private"))!);
+    }
+
+    [Fact]
+    public async Task A_viewer_key_reads_but_cannot_manage_and_only_the_admin_key_creates_ngos()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        using var viewerAtIngestion = system.Client(system.Ingestion, ngo.ViewerKey);
+        using var managerAtIngestion = system.Client(system.Ingestion, ngo.ManagerKey);
+        using var adminAtReporting = system.Client(system.Reporting, DonationsSystem.AdminKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewerAtIngestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/posts", new { id = "wall-1_1", campaignId = "c" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await managerAtIngestion.PostAsJsonAsync("/api/ngos", new { id = "another-ngo", name = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await adminAtReporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/summary")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ngo.Reporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/summary")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_ngo_id_cannot_be_registered_twice()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        using var admin = system.Client(system.Ingestion, DonationsSystem.AdminKey);
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/ngos", new { id = ngo.NgoId, name = "Twin" })).StatusCode);
+    }
+}
