@@ -93,16 +93,21 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
         return summary!["currencies"]!.AsArray().Select(c => c!.AsObject()).SingleOrDefault(c => c["currency"]!.GetValue<string>() == "RUB");
     }
 
-    /// <summary>Waits until Reporting shows a donation with this transaction id and revision at least <paramref name="revision"/>.</summary>
-    public async Task<JsonObject> DonationAsync(string providerTxId, int revision = 1)
+    /// <summary>
+    /// Waits until Reporting shows the donation with this transaction id, and, when <paramref name="settled"/> is
+    /// given, until its attribution says that (a click and its donation travel separately, so a first revision
+    /// may still be replaced).
+    /// </summary>
+    public async Task<JsonObject> DonationAsync(string providerTxId, string? settled = null)
     {
         JsonObject? found = null;
         await Eventually.Async(async () =>
         {
             var list = await Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{NgoId}/donations?provider=generic&providerTxId={providerTxId}");
             found = list!.SingleOrDefault()?.AsObject();
-            return found is not null && found["attribution"]!["revision"]!.GetValue<int>() >= revision;
-        }, $"donation {providerTxId} reaches Reporting");
+            var attribution = found?["attribution"];
+            return attribution is not null && (settled is null || settled == (attribution["reason"] ?? attribution["status"])!.GetValue<string>());
+        }, $"donation {providerTxId} reaches Reporting{(settled is null ? "" : $" as '{settled}'")}");
         return found!;
     }
 

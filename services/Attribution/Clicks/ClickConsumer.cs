@@ -37,7 +37,7 @@ public sealed class ClickConsumer(IDocumentSession session, TimeProvider clock) 
         if (DonationLedger.From(await session.Events.FetchStreamAsync(donationId, token: ct)) is not { } ledger) return;
         var settings = AttributionSettings.Default;
         var decision = Rulebook.Decide(ledger.Donation, click, settings);
-        if (ledger.Current is { } current && current.Status == decision.Status && current.Credits.SequenceEqual(decision.Credits)) return;
+        if (decision.IsRecordedIn(ledger.Current)) return;
         session.Events.Append(donationId, ledger.Version + 1,
             LedgerEvents.Attributed(ledger.Donation, ledger.NextRevision, decision, settings, clock.GetUtcNow()));
     }

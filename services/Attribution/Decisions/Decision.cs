@@ -21,4 +21,8 @@ public static class Reasons
 public sealed record Decision(string Status, string Rule, string? Reason, IReadOnlyList<Credit> Credits)
 {
     public static Decision Unattributed(string reason) => new(AttributionStatus.Unattributed, Rules.None, reason, []);
+
+    /// <summary>Whether the ledger already says this, so that writing it again would change nothing.</summary>
+    public bool IsRecordedIn(DonationAttributed? current) =>
+        current is not null && current.Status == Status && current.Rule == Rule && current.Reason == Reason && current.Credits.SequenceEqual(Credits);
 }

@@ -69,3 +69,27 @@ public class RulebookTests
         Assert.Equal(new Credit(null, null, "winter-coats", null, 150_00), Assert.Single(decision.Credits));
     }
 }
+
+public class DecisionTests
+{
+    private static DonationAttributed Recorded(string status, string rule, string? reason, params Credit[] credits) =>
+        new("ngo-a", Guid.NewGuid(), 1, "generic", "tx", 100, "RUB", DateTimeOffset.UnixEpoch, status, rule, reason, "last-click", 30, credits, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void A_new_reason_is_a_change_even_when_nothing_is_credited()
+    {
+        var recorded = Recorded(AttributionStatus.Unattributed, Rules.None, Reasons.UnknownClickId);
+        Assert.True(Decision.Unattributed(Reasons.UnknownClickId).IsRecordedIn(recorded));
+        Assert.False(Decision.Unattributed(Reasons.BotClick).IsRecordedIn(recorded));
+        Assert.False(Decision.Unattributed(Reasons.BotClick).IsRecordedIn(null));
+    }
+
+    [Fact]
+    public void Different_credits_are_a_change()
+    {
+        var credit = new Credit("wall-1_2", "c", null, null, 100);
+        var recorded = Recorded(AttributionStatus.Attributed, Rules.ClickId, null, credit);
+        Assert.True(new Decision(AttributionStatus.Attributed, Rules.ClickId, null, [credit]).IsRecordedIn(recorded));
+        Assert.False(new Decision(AttributionStatus.Attributed, Rules.ClickId, null, [credit with { PostId = "wall-1_3" }]).IsRecordedIn(recorded));
+    }
+}
