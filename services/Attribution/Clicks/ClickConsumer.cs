@@ -1,6 +1,5 @@
-using Donations.Attribution.Decisions;
 using Donations.Attribution.Ledger;
-using Donations.Attribution.Models;
+using Donations.Contracts.Attribution;
 using Donations.Contracts.Ingestion;
 using Marten;
 using MassTransit;
@@ -8,37 +7,35 @@ using MassTransit;
 namespace Donations.Attribution.Clicks;
 
 /// <summary>Keeps each click, and re-attributes the donations that named it before it arrived.</summary>
-public sealed class ClickConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<ClickRecorded>
+public sealed class ClickConsumer(IDocumentSession session, Attributor attributor) : IConsumer<ClickRecorded>
 {
     public async Task Consume(ConsumeContext<ClickRecorded> context)
     {
         var click = context.Message;
         var ct = context.CancellationToken;
+        // Later loads in this transaction (while deciding the waiting donations) must see the click arrived.
+        session.UseIdentityMapFor<ClickTouchpoint>();
         var touchpoint = await session.LoadAsync<ClickTouchpoint>(click.ClickId, ct);
         if (touchpoint?.Click is not null) return; // a redelivery
 
         if (touchpoint is null)
         {
-            session.Insert(new ClickTouchpoint { Id = click.ClickId, Click = click });
+            touchpoint = new ClickTouchpoint { Id = click.ClickId };
+            touchpoint.Arrived(click);
+            session.Insert(touchpoint);
         }
         else
         {
-            foreach (var donationId in touchpoint.WaitingDonations)
-                await ReattributeAsync(donationId, click, ct);
-            touchpoint.Click = click;
-            touchpoint.WaitingDonations.Clear();
+            var waiting = touchpoint.WaitingDonations.ToList();
+            touchpoint.Arrived(click);
             session.Update(touchpoint);
+            foreach (var donationId in waiting)
+            {
+                var ledger = await attributor.LoadAsync(donationId, ct);
+                if (ledger.Donation is null) continue;
+                if (await attributor.ReviseAsync(ledger, Causes.LateClick, ct) is { } revision) attributor.Append(ledger, revision);
+            }
         }
         await session.SaveChangesAsync(ct);
-    }
-
-    private async Task ReattributeAsync(Guid donationId, ClickRecorded click, CancellationToken ct)
-    {
-        if (DonationLedger.From(await session.Events.FetchStreamAsync(donationId, token: ct)) is not { } ledger) return;
-        var settings = AttributionSettings.Default;
-        var decision = Rulebook.Decide(ledger.Donation, click, settings);
-        if (decision.IsRecordedIn(ledger.Current)) return;
-        session.Events.Append(donationId, ledger.Version + 1,
-            LedgerEvents.Attributed(ledger.Donation, ledger.NextRevision, decision, settings, clock.GetUtcNow()));
     }
 }

@@ -13,4 +13,20 @@ public sealed class ClickTouchpoint
     public ClickRecorded? Click { get; set; }
     public List<Guid> WaitingDonations { get; set; } = [];
     public Guid Version { get; set; }
+
+    // Copied from the click so that a visitor's clicks can be found by an index.
+    public string? NgoId { get; set; }
+    public string? VisitorId { get; set; }
+    public DateTimeOffset? ClickedAt { get; set; }
+    public bool IsBot { get; set; }
+
+    public void Arrived(ClickRecorded click)
+    {
+        Click = click;
+        NgoId = click.NgoId;
+        VisitorId = click.VisitorId;
+        ClickedAt = click.ClickedAt;
+        IsBot = click.IsBot;
+        WaitingDonations.Clear();
+    }
 }

@@ -4,7 +4,9 @@ namespace Donations.Attribution.Decisions;
 
 public static class Rules
 {
+    public const string Recurring = "recurring";
     public const string ClickId = "click-id";
+    public const string DonorVisitor = "donor-visitor";
     public const string Fundraiser = "fundraiser";
     public const string None = "none";
 }
@@ -17,12 +19,16 @@ public static class Reasons
     public const string BotClick = "bot click";
 }
 
-/// <summary>What attribution decided for one donation, before it is written down as a ledger event.</summary>
+/// <summary>
+/// What attribution decided for one donation: the rule that applied and the credits with their shares and
+/// amounts of the whole donation (refunds are taken off when the decision is written to the ledger).
+/// </summary>
 public sealed record Decision(string Status, string Rule, string? Reason, IReadOnlyList<Credit> Credits)
 {
     public static Decision Unattributed(string reason) => new(AttributionStatus.Unattributed, Rules.None, reason, []);
 
     /// <summary>Whether the ledger already says this, so that writing it again would change nothing.</summary>
     public bool IsRecordedIn(DonationAttributed? current) =>
-        current is not null && current.Status == Status && current.Rule == Rule && current.Reason == Reason && current.Credits.SequenceEqual(Credits);
+        current is not null && current.Status == Status && current.Rule == Rule && current.Reason == Reason
+        && current.Credits.Select(c => c with { AmountMinor = 0 }).SequenceEqual(Credits.Select(c => c with { AmountMinor = 0 }));
 }

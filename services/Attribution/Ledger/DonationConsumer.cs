@@ -1,49 +1,58 @@
 using Donations.Attribution.Clicks;
-using Donations.Attribution.Decisions;
-using Donations.Attribution.Models;
+using Donations.Attribution.Recurring;
+using Donations.Contracts.Attribution;
 using Donations.Contracts.Ingestion;
 using Marten;
-using Marten.Exceptions;
 using MassTransit;
 
 namespace Donations.Attribution.Ledger;
 
-/// <summary>Decides a new donation and writes the decision to the ledger, once per donation.</summary>
-public sealed class DonationConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<DonationReceived>
+/// <summary>Decides a new donation and writes it, with its first revision, to the ledger — once per donation.</summary>
+public sealed class DonationConsumer(IDocumentSession session, Attributor attributor) : IConsumer<DonationReceived>
 {
     public async Task Consume(ConsumeContext<DonationReceived> context)
     {
         var donation = context.Message;
         var ct = context.CancellationToken;
-        if (await session.Events.FetchStreamStateAsync(donation.DonationId, ct) is not null) return; // already decided
+        var ledger = await attributor.LoadAsync(donation.DonationId, ct);
+        if (ledger.Donation is not null) return; // a redelivery
 
-        var settings = AttributionSettings.Default;
-        ClickRecorded? click = null;
-        if (Guid.TryParse(donation.ClickId, out var clickId))
-        {
-            var touchpoint = await session.LoadAsync<ClickTouchpoint>(clickId, ct);
-            click = touchpoint?.Click;
-            if (click is null)
-            {
-                // The click may still be on its way: leave a note where it will land.
-                if (touchpoint is null) session.Insert(new ClickTouchpoint { Id = clickId, WaitingDonations = [donation.DonationId] });
-                else
-                {
-                    touchpoint.WaitingDonations.Add(donation.DonationId);
-                    session.Update(touchpoint);
-                }
-            }
-        }
+        await JoinSubscriptionAsync(donation, ct);
+        await WaitForClickAsync(donation, ct);
 
-        var decision = Rulebook.Decide(donation, click, settings);
-        session.Events.StartStream(donation.DonationId, donation, LedgerEvents.Attributed(donation, 1, decision, settings, clock.GetUtcNow()));
-        try
+        var received = ledger.Apply(donation); // refunds that came first are already in the ledger
+        var revision = await attributor.ReviseAsync(received, Causes.Received, ct)
+                       ?? throw new InvalidOperationException("A first decision is always written.");
+        attributor.Append(ledger, donation, revision);
+        await session.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The first payment seen for a subscription decides; later charges are listed so they can follow it.</summary>
+    private async Task JoinSubscriptionAsync(DonationReceived donation, CancellationToken ct)
+    {
+        if (donation.SubscriptionId is not { Length: > 0 } subscriptionId) return;
+        var id = Subscription.DocumentId(donation.NgoId, donation.Provider, subscriptionId);
+        if (await session.LoadAsync<Subscription>(id, ct) is not { } subscription)
         {
-            await session.SaveChangesAsync(ct);
+            session.Insert(new Subscription { Id = id, FirstDonationId = donation.DonationId });
+            return;
         }
-        catch (ExistingStreamIdCollisionException)
+        subscription.Charges.Add(donation.DonationId);
+        session.Update(subscription);
+    }
+
+    /// <summary>A click id whose click has not arrived yet: leave a note where the click will land.</summary>
+    private async Task WaitForClickAsync(DonationReceived donation, CancellationToken ct)
+    {
+        if (!Guid.TryParse(donation.ClickId, out var clickId)) return;
+        var touchpoint = await session.LoadAsync<ClickTouchpoint>(clickId, ct);
+        if (touchpoint?.Click is not null) return;
+        if (touchpoint is null)
         {
-            // A concurrent delivery of the same donation decided it first.
+            session.Insert(new ClickTouchpoint { Id = clickId, WaitingDonations = [donation.DonationId] });
+            return;
         }
+        touchpoint.WaitingDonations.Add(donation.DonationId);
+        session.Update(touchpoint);
     }
 }

@@ -1,4 +1,7 @@
 using Donations.Attribution.Clicks;
+using Donations.Attribution.Ledger;
+using Donations.Attribution.Recurring;
+using Donations.Attribution.Settings;
 using Donations.Contracts.Attribution;
 using Donations.ServiceDefaults.Messaging;
 using Donations.ServiceDefaults.Storage;
@@ -7,10 +10,19 @@ namespace Donations.Attribution.Storage;
 
 public static class AttributionStore
 {
-    public static void AddAttributionStore(this IHostApplicationBuilder builder) =>
+    public static void AddAttributionStore(this IHostApplicationBuilder builder)
+    {
         builder.AddDonationsMarten("attribution", options =>
             {
-                options.Schema.For<ClickTouchpoint>().UseOptimisticConcurrency(true);
+                options.Schema.For<ClickTouchpoint>().UseOptimisticConcurrency(true).Index(t => t.NgoId).Index(t => t.VisitorId);
+                options.Schema.For<Subscription>().UseOptimisticConcurrency(true);
+                options.Schema.For<DonorVisitor>();
+                options.Schema.For<DonationIndex>().Index(d => d.NgoId).Index(d => d.SettingsVersion);
+                options.Schema.For<NgoSettings>();
+                options.Schema.For<Reattribution>();
             })
             .ForwardToBroker(typeof(DonationAttributed));
+        builder.Services.AddScoped<Attributor>();
+        builder.Services.AddHostedService<Reattributor>();
+    }
 }

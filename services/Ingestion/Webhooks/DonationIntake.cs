@@ -1,5 +1,6 @@
 using Donations.Contracts.Ingestion;
 using Donations.ServiceDefaults.Storage;
+using JasperFx;
 using Marten;
 using Marten.Exceptions;
 
@@ -7,28 +8,103 @@ namespace Donations.Ingestion.Webhooks;
 
 public enum Intake { Accepted, Duplicate }
 
-/// <summary>The one door money comes through, whatever the provider.</summary>
-public static class DonationIntake
+public sealed record IntakeResult(Intake? Outcome, string? Problem)
 {
-    /// <summary>The donation's id is derived from (NGO, provider, provider transaction id).</summary>
+    public static readonly IntakeResult Accepted = new(Intake.Accepted, null);
+    public static readonly IntakeResult Duplicate = new(Intake.Duplicate, null);
+    public static IntakeResult Refused(string problem) => new(null, problem);
+}
+
+/// <summary>What Ingestion knows of one payment's money: enough to refuse a refund above what remains.</summary>
+public sealed class DonationBalance
+{
+    public Guid Id { get; set; }
+    public string? Currency { get; set; }
+    public long? AmountMinor { get; set; }
+    public long RefundedMinor { get; set; }
+    public Guid Version { get; set; }
+}
+
+/// <summary>
+/// The one door money comes through, whatever the provider. Each payment and each refund is the first event of
+/// a stream whose id is derived from (NGO, provider, transaction id), so a second delivery — sequential or
+/// concurrent, before or after a restart — collides in PostgreSQL and is answered as a duplicate. Nothing is
+/// answered before it is committed.
+/// </summary>
+public sealed class DonationIntake(ISessionFactory sessions)
+{
+    private const int Attempts = 4;
+
     public static Guid DonationId(string ngo, string provider, string providerTxId) => StableId.From("donation", ngo, provider, providerTxId);
 
-    /// <summary>
-    /// Stores the donation as the first event of its own stream and commits before returning. The stream id is
-    /// the donation id, so a second delivery — sequential or concurrent, before or after a restart — collides
-    /// in PostgreSQL and is reported as a duplicate.
-    /// </summary>
-    public static async Task<Intake> AcceptAsync(IDocumentSession session, DonationReceived donation, CancellationToken ct)
+    private static Guid RefundStreamId(DonationRefunded r) => StableId.From("refund", r.NgoId, r.Provider, r.RefundTxId);
+
+    public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(async session =>
     {
         session.Events.StartStream(donation.DonationId, donation);
+        var balance = await session.LoadAsync<DonationBalance>(donation.DonationId, ct);
+        if (balance is null) session.Insert(new DonationBalance { Id = donation.DonationId, Currency = donation.Currency, AmountMinor = donation.AmountMinor });
+        else
+        {
+            // Refunds that arrived before their payment are already counted here.
+            balance.Currency = donation.Currency;
+            balance.AmountMinor = donation.AmountMinor;
+            session.Update(balance);
+        }
+        return await CommitAsync(session, ct);
+    }, ct);
+
+    public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct) => WithRetriesAsync(async session =>
+    {
+        var streamId = RefundStreamId(refund);
+        if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null) return IntakeResult.Duplicate;
+
+        var balance = await session.LoadAsync<DonationBalance>(refund.DonationId, ct);
+        if (balance?.AmountMinor is { } amount)
+        {
+            if (balance.Currency != refund.Currency)
+                return IntakeResult.Refused($"The refund is in {refund.Currency} but the payment '{refund.PaymentTxId}' was in {balance.Currency}.");
+            if (refund.AmountMinor > amount - balance.RefundedMinor)
+                return IntakeResult.Refused($"The refund of {refund.AmountMinor} is more than the {amount - balance.RefundedMinor} that remains of payment '{refund.PaymentTxId}'.");
+        }
+
+        session.Events.StartStream(streamId, refund);
+        if (balance is null) session.Insert(new DonationBalance { Id = refund.DonationId, RefundedMinor = refund.AmountMinor });
+        else
+        {
+            balance.RefundedMinor += refund.AmountMinor;
+            session.Update(balance);
+        }
+        return await CommitAsync(session, ct);
+    }, ct);
+
+    private static async Task<IntakeResult> CommitAsync(IDocumentSession session, CancellationToken ct)
+    {
         try
         {
             await session.SaveChangesAsync(ct);
-            return Intake.Accepted;
+            return IntakeResult.Accepted;
         }
         catch (ExistingStreamIdCollisionException)
         {
-            return Intake.Duplicate;
+            return IntakeResult.Duplicate;
+        }
+    }
+
+    /// <summary>Two deliveries touching the same payment's balance at once: the loser reads again and decides again.</summary>
+    private async Task<IntakeResult> WithRetriesAsync(Func<IDocumentSession, Task<IntakeResult>> attempt, CancellationToken ct)
+    {
+        for (var i = 1; ; i++)
+        {
+            await using var session = sessions.OpenSession();
+            try
+            {
+                return await attempt(session);
+            }
+            catch (Exception e) when (i < Attempts && e is ConcurrencyException or DocumentAlreadyExistsException)
+            {
+                await Task.Delay(Random.Shared.Next(5, 20) * i, ct);
+            }
         }
     }
 }

@@ -6,16 +6,17 @@ using Marten;
 namespace Donations.Reporting.Donations;
 
 public sealed record DonationAttributionResponse(
-    string Status, string Rule, string? Reason, string Model, int LookbackDays, int Revision, IReadOnlyList<Credit> Credits);
+    string Status, string Rule, string? Reason, string Model, int LookbackDays, int SettingsVersion, int Revision, string Cause,
+    DateTimeOffset DecidedAt, IReadOnlyList<Credit> Credits);
 
 public sealed record DonationResponse(
     Guid Id, string Provider, string ProviderTxId, long AmountMinor, string Currency, long RefundedMinor, DateTimeOffset OccurredAt,
-    DonationAttributionResponse Attribution)
+    string? SubscriptionId, DonationAttributionResponse Attribution)
 {
-    public static DonationResponse Of(DonationView v) => new(
-        v.Id, v.Provider, v.ProviderTxId, v.AmountMinor, v.Currency, v.RefundedMinor, v.OccurredAt,
-        new DonationAttributionResponse(v.Attribution.Status, v.Attribution.Rule, v.Attribution.Reason, v.Attribution.Model,
-            v.Attribution.LookbackDays, v.Attribution.Revision, v.Attribution.Credits));
+    public static DonationResponse Of(DonationAttributed d) => new(
+        d.DonationId, d.Provider, d.ProviderTxId, d.AmountMinor, d.Currency, d.RefundedMinor, d.OccurredAt, d.SubscriptionId,
+        new DonationAttributionResponse(d.Status, d.Rule, d.Reason, d.Model, d.LookbackDays, d.SettingsVersion, d.Revision, d.Cause,
+            d.DecidedAt, d.Credits));
 }
 
 public static class DonationEndpoints
@@ -30,17 +31,35 @@ public static class DonationEndpoints
     }
 
     /// <summary>Finds donations by the provider's own transaction id, as a finance team quotes it from a statement.</summary>
-    private static async Task<IReadOnlyList<DonationResponse>> Find(string ngo, string? provider, string? providerTxId, IQuerySession session, CancellationToken ct)
+    private static async Task<IReadOnlyList<DonationResponse>> Find(
+        string ngo, string? provider, string? providerTxId, DateTimeOffset? asOf, IQuerySession session, CancellationToken ct)
     {
         var query = session.Query<DonationView>().Where(d => d.NgoId == ngo);
         if (!string.IsNullOrEmpty(provider)) query = query.Where(d => d.Provider == provider);
         if (!string.IsNullOrEmpty(providerTxId)) query = query.Where(d => d.ProviderTxId == providerTxId);
         var found = await query.OrderByDescending(d => d.OccurredAt).Take(PageSize).ToListAsync(ct);
-        return found.Select(DonationResponse.Of).ToList();
+        if (asOf is null) return found.Select(v => DonationResponse.Of(v.Latest)).ToList();
+
+        var then = new List<DonationResponse>();
+        foreach (var view in found)
+            if (await AsOfAsync(session, view.Id, asOf.Value, ct) is { } entry) then.Add(DonationResponse.Of(entry.Decision));
+        return then;
     }
 
-    private static async Task<IResult> Get(string ngo, Guid id, IQuerySession session, CancellationToken ct) =>
-        await session.LoadAsync<DonationView>(id, ct) is { } view && view.NgoId == ngo
-            ? TypedResults.Ok(DonationResponse.Of(view))
-            : Problems.NotFound($"NGO '{ngo}' has no donation with id '{id}'.");
+    /// <summary>The donation, its credits and why; with <c>asOf</c>, the answer as it stood at that moment.</summary>
+    private static async Task<IResult> Get(string ngo, Guid id, DateTimeOffset? asOf, IQuerySession session, CancellationToken ct)
+    {
+        var decision = asOf is null
+            ? (await session.LoadAsync<DonationView>(id, ct))?.Latest
+            : (await AsOfAsync(session, id, asOf.Value, ct))?.Decision;
+        return decision is not null && decision.NgoId == ngo
+            ? TypedResults.Ok(DonationResponse.Of(decision))
+            : Problems.NotFound($"NGO '{ngo}' has no donation with id '{id}'{(asOf is null ? "" : $" as of {asOf:O}")}.");
+    }
+
+    private static Task<LedgerEntry?> AsOfAsync(IQuerySession session, Guid donationId, DateTimeOffset asOf, CancellationToken ct) =>
+        session.Query<LedgerEntry>()
+            .Where(e => e.DonationId == donationId && e.DecidedAt <= asOf)
+            .OrderByDescending(e => e.Revision)
+            .FirstOrDefaultAsync(ct);
 }

@@ -6,9 +6,9 @@ using MassTransit;
 namespace Donations.Reporting.Donations;
 
 /// <summary>
-/// Applies Attribution's ledger to the read models. Revisions may arrive in any order and more than once: a
-/// revision not newer than the one already applied changes nothing, and totals move by the difference between
-/// the new decision and the one it replaces. Optimistic concurrency on both documents turns a race into a retry.
+/// Applies Attribution's ledger to the read models. Revisions may arrive in any order and more than once: each is
+/// kept in the history, but only a revision newer than the one shown moves the totals, and then by the difference
+/// between it and the one it replaces. Optimistic concurrency on the view and the totals turns a race into a retry.
 /// </summary>
 public sealed class LedgerConsumer(IDocumentSession session) : IConsumer<DonationAttributed>
 {
@@ -16,33 +16,42 @@ public sealed class LedgerConsumer(IDocumentSession session) : IConsumer<Donatio
     {
         var decided = context.Message;
         var ct = context.CancellationToken;
+        session.Store(LedgerEntry.Of(decided));
+
         var view = await session.LoadAsync<DonationView>(decided.DonationId, ct);
-        if (view is not null && view.Attribution.Revision >= decided.Revision) return;
+        if (view is not null && view.Latest.Revision >= decided.Revision)
+        {
+            await session.SaveChangesAsync(ct);
+            return;
+        }
 
         var summaryId = CurrencySummary.DocumentId(decided.NgoId, decided.Currency);
         var summary = await session.LoadAsync<CurrencySummary>(summaryId, ct);
-        var isNewSummary = summary is null;
-        summary ??= new CurrencySummary { Id = summaryId, NgoId = decided.NgoId, Currency = decided.Currency };
+        if (summary is null) session.Insert(summary = new CurrencySummary { Id = summaryId, NgoId = decided.NgoId, Currency = decided.Currency });
+        else session.Update(summary);
 
-        var attributedBefore = view?.AttributedMinor ?? 0;
-        var isNewView = view is null;
-        view ??= new DonationView
-        {
-            Id = decided.DonationId, NgoId = decided.NgoId, Provider = decided.Provider, ProviderTxId = decided.ProviderTxId,
-            AmountMinor = decided.AmountMinor, Currency = decided.Currency, OccurredAt = decided.OccurredAt,
-        };
-        view.Attribution = new AttributionView(decided.Status, decided.Rule, decided.Reason, decided.Model, decided.LookbackDays,
-            decided.Revision, decided.DecidedAt, decided.Credits);
-
-        if (isNewView)
+        var before = view?.Latest;
+        if (before is null)
         {
             summary.GrossMinor += decided.AmountMinor;
             summary.Donations++;
         }
-        summary.AttributedMinor += view.AttributedMinor - attributedBefore;
+        summary.RefundedMinor += decided.RefundedMinor - (before?.RefundedMinor ?? 0);
+        summary.AttributedMinor += decided.AttributedMinor() - (before?.AttributedMinor() ?? 0);
 
-        if (isNewView) session.Insert(view); else session.Update(view);
-        if (isNewSummary) session.Insert(summary); else session.Update(summary);
+        if (view is null)
+        {
+            session.Insert(new DonationView
+            {
+                Id = decided.DonationId, NgoId = decided.NgoId, Provider = decided.Provider, ProviderTxId = decided.ProviderTxId,
+                OccurredAt = decided.OccurredAt, Latest = decided,
+            });
+        }
+        else
+        {
+            view.Latest = decided;
+            session.Update(view);
+        }
         await session.SaveChangesAsync(ct);
     }
 }

@@ -11,6 +11,7 @@ public static class ReportingStore
         {
             options.Schema.For<DonationView>().UseOptimisticConcurrency(true)
                 .Index(d => d.NgoId).Index(d => d.ProviderTxId);
+            options.Schema.For<LedgerEntry>().Index(e => e.NgoId).Index(e => e.DonationId);
             options.Schema.For<CurrencySummary>().UseOptimisticConcurrency(true).Index(s => s.NgoId);
         });
 }

@@ -6,26 +6,43 @@ public static class AttributionStatus
     public const string Unattributed = "unattributed";
 }
 
-/// <summary>Who was credited with part of a donation. Credits of one decision sum exactly to the donation's amount.</summary>
-public sealed record Credit(string? PostId, string? CampaignId, string? FundraiserId, Guid? ClickId, long AmountMinor);
+/// <summary>
+/// Who was credited with part of a donation. <see cref="Share"/> is the model's weight (the shares of one
+/// decision sum to 1); <see cref="AmountMinor"/> is the credit net of refunds, and the credits of one revision
+/// sum exactly to the donation's amount less what was refunded.
+/// </summary>
+public sealed record Credit(string? PostId, string? CampaignId, string? FundraiserId, Guid? ClickId, decimal Share, long AmountMinor);
 
 /// <summary>
-/// Attribution's decision about one donation. Each later decision about the same donation carries the next
-/// revision and replaces the earlier one; nothing is deleted.
+/// Attribution's decision about one donation, as it stands after a change (<see cref="Cause"/>). Each later
+/// revision of the same donation replaces the earlier one; nothing is deleted, so any past answer can be read.
 /// </summary>
 public sealed record DonationAttributed(
     string NgoId,
     Guid DonationId,
     int Revision,
+    string Cause,
     string Provider,
     string ProviderTxId,
     long AmountMinor,
+    long RefundedMinor,
     string Currency,
     DateTimeOffset OccurredAt,
+    string? SubscriptionId,
     string Status,
     string Rule,
     string? Reason,
     string Model,
     int LookbackDays,
+    int SettingsVersion,
     IReadOnlyList<Credit> Credits,
     DateTimeOffset DecidedAt);
+
+public static class Causes
+{
+    public const string Received = "received";
+    public const string LateClick = "late click";
+    public const string Refund = "refund";
+    public const string SettingsChanged = "settings changed";
+    public const string FirstPaymentChanged = "first payment re-attributed";
+}

@@ -14,3 +14,25 @@ public sealed record DonationReceived(
     string? SubscriptionId,
     string? DonorId,
     DateTimeOffset ReceivedAt);
+
+public static class RefundKinds
+{
+    public const string Refund = "refund";
+    public const string Chargeback = "chargeback";
+}
+
+/// <summary>
+/// Money given back to the donor, in part or in full, or taken back by the card scheme (a chargeback).
+/// One per (NGO, provider, the refund's own transaction id); <see cref="DonationId"/> names the payment.
+/// </summary>
+public sealed record DonationRefunded(
+    string NgoId,
+    Guid DonationId,
+    string Provider,
+    string RefundTxId,
+    string PaymentTxId,
+    long AmountMinor,
+    string Currency,
+    string Kind,
+    DateTimeOffset RefundedAt,
+    DateTimeOffset ReceivedAt);

@@ -22,7 +22,7 @@ public static class GenericWebhook
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IResult> Receive(string ngo, HttpRequest request, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Receive(string ngo, HttpRequest request, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
     {
         if (await WebhookBody.ReadAsync(request, ct) is not { } body) return Problems.TooLarge(WebhookBody.MaxBytes);
         if (await session.LoadAsync<NgoAccount>(ngo, ct) is null) return Problems.NotFound($"No NGO has the id '{ngo}'.");
@@ -44,15 +44,18 @@ public static class GenericWebhook
         }
         if (notification is null) return Problems.BadRequest("The body is empty.");
         if (Validate(notification, now) is { } problem) return Problems.Unprocessable(problem);
-        if (notification.Type == Refunded)
-            return Problems.Unprocessable($"'{Refunded}' is not accepted yet; only '{Succeeded}' is.");
-
-        var donation = new DonationReceived(
-            ngo, DonationIntake.DonationId(ngo, Provider.Generic, notification.Id!), Provider.Generic, notification.Id!,
-            notification.AmountMinor!.Value, notification.Currency!, notification.OccurredAt!.Value,
-            notification.ClickId, notification.FundraiserId, notification.SubscriptionId, notification.Donor?.Id, now);
-        var outcome = await DonationIntake.AcceptAsync(session, donation, ct);
-        return TypedResults.Ok(new { status = outcome == Intake.Accepted ? "accepted" : "duplicate", donationId = donation.DonationId });
+        var donationId = DonationIntake.DonationId(ngo, Provider.Generic, notification.Type == Refunded ? notification.RefundOf! : notification.Id!);
+        var result = notification.Type == Refunded
+            ? await intake.AcceptRefundAsync(new DonationRefunded(
+                ngo, donationId, Provider.Generic, notification.Id!, notification.RefundOf!, notification.AmountMinor!.Value,
+                notification.Currency!, RefundKinds.Refund, notification.OccurredAt!.Value, now), ct)
+            : await intake.AcceptAsync(new DonationReceived(
+                ngo, donationId, Provider.Generic, notification.Id!, notification.AmountMinor!.Value, notification.Currency!,
+                notification.OccurredAt!.Value, notification.ClickId, notification.FundraiserId, notification.SubscriptionId,
+                notification.Donor?.Id, now), ct);
+        return result.Outcome is { } outcome
+            ? TypedResults.Ok(new { status = outcome == Intake.Accepted ? "accepted" : "duplicate", donationId })
+            : Problems.Unprocessable(result.Problem!);
     }
 
     private static string? Validate(GenericNotification n, DateTimeOffset now) =>
@@ -63,6 +66,7 @@ public static class GenericWebhook
         : n.OccurredAt is null ? "'occurredAt' is required (ISO 8601 with offset)."
         : n.OccurredAt > now.AddDays(1) ? "'occurredAt' is in the future."
         : n.ClickId is { Length: > 64 } ? "'clickId' is at most 64 characters."
-        : n.Type == Refunded && string.IsNullOrWhiteSpace(n.RefundOf) ? "'refundOf' (the refunded donation's id) is required for a refund."
+        : n.SubscriptionId is { Length: > 128 } || n.Donor?.Id is { Length: > 128 } || n.FundraiserId is { Length: > 64 } ? "'subscriptionId', 'donor.id' and 'fundraiserId' are limited to 128, 128 and 64 characters."
+        : n.Type == Refunded && (string.IsNullOrWhiteSpace(n.RefundOf) || n.RefundOf.Length > 128) ? "'refundOf' (the refunded donation's id) is required for a refund."
         : null;
 }
