@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using MassTransit;
 using Npgsql;
 
 namespace Donations.EndToEndTests;
@@ -22,6 +23,7 @@ public sealed class DonationsSystem : IAsyncLifetime
     private readonly string _run = $"e2e{DateTime.UtcNow:MMddHHmmss}{Random.Shared.Next(1000, 9999)}";
     private readonly List<ServiceProcess> _services = [];
     private readonly HttpClient _management = new() { BaseAddress = RabbitManagement };
+    private IBusControl? _broker;
 
     public ServiceProcess Ingestion => _services[0];
     public ServiceProcess Attribution => _services[1];
@@ -45,6 +47,24 @@ public sealed class DonationsSystem : IAsyncLifetime
             }, LogDirectory));
         }
         foreach (var service in _services) await WaitUntilReadyAsync(service);
+    }
+
+    /// <summary>
+    /// Publishes a contract message into the run's RabbitMQ as a service's forwarder would, with the message id it
+    /// is given: for tests that need an order or a redelivery the real producers would not make on cue.
+    /// </summary>
+    public async Task PublishAsync<T>(T message, Guid messageId) where T : class
+    {
+        if (_broker is null)
+        {
+            _broker = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(RabbitHost, _run, host =>
+            {
+                host.Username("guest");
+                host.Password("guest");
+            }));
+            await _broker.StartAsync();
+        }
+        await _broker.Publish(message, context => context.MessageId = messageId);
     }
 
     public HttpClient Client(ServiceProcess service, string? key = null)
@@ -74,6 +94,7 @@ public sealed class DonationsSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_broker is not null) await _broker.StopAsync();
         foreach (var service in _services) await service.DisposeAsync();
         await _management.DeleteAsync($"vhosts/{_run}");
         _management.Dispose();

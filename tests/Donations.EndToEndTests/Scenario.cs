@@ -18,6 +18,10 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
     public string ViewerKey { get; } = viewerKey;
     public HttpClient Ingestion { get; } = system.Client(system.Ingestion, managerKey);
     public HttpClient Reporting { get; } = system.Client(system.Reporting, viewerKey);
+    private readonly HttpClient _attributionViewer = system.Client(system.Attribution, viewerKey);
+    private readonly HttpClient _attributionManager = system.Client(system.Attribution, managerKey);
+
+    public HttpClient Attribution(bool manager = false) => manager ? _attributionManager : _attributionViewer;
 
     /// <summary>A new NGO with the generic provider configured, readable in Reporting.</summary>
     public static async Task<Scenario> NewNgoAsync(DonationsSystem system)
@@ -31,9 +35,10 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
 
         var provider = await scenario.Ingestion.PutAsJsonAsync($"/api/ngos/{id}/providers/generic", new { secret = GenericSecret });
         Assert.Equal(HttpStatusCode.OK, provider.StatusCode);
-        // Reporting learns the keys from Ingestion's events.
-        await Eventually.Async(async () => (await scenario.Reporting.GetAsync($"/api/ngos/{id}/reports/summary")).StatusCode == HttpStatusCode.OK,
-            "the viewer key reaches Reporting");
+        // Reporting and Attribution learn the keys from Ingestion's events.
+        await Eventually.Async(async () => (await scenario.Reporting.GetAsync($"/api/ngos/{id}/reports/summary")).StatusCode == HttpStatusCode.OK
+                                           && (await scenario.Attribution().GetAsync($"/api/ngos/{id}/attribution-settings")).StatusCode == HttpStatusCode.OK,
+            "the keys reach Reporting and Attribution");
         return scenario;
     }
 
@@ -60,20 +65,32 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
         return await Ingestion.SendAsync(request);
     }
 
-    public async Task<string> ClickAsync(string code, string userAgent = Browser)
+    /// <summary>A person following one link, then others with the visitor cookie the first gave them.</summary>
+    public async Task<(string ClickId, string Cookie)> FirstVisitAsync(string code)
     {
-        var response = await FollowAsync(code, userAgent);
+        var response = await FollowAsync(code);
+        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("dvid=", StringComparison.Ordinal)).Split(';')[0];
+        return (System.Web.HttpUtility.ParseQueryString(response.Headers.Location!.Query)["click_id"]!, cookie);
+    }
+
+    public async Task<string> ClickAsync(string code, string userAgent = Browser, string? cookie = null)
+    {
+        var response = await FollowAsync(code, userAgent, cookie);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var query = System.Web.HttpUtility.ParseQueryString(response.Headers.Location!.Query);
         return query["click_id"]!;
     }
 
-    public static string DonationBody(string txId, long amountMinor, string? clickId = null, string currency = "RUB", string? fundraiserId = null) =>
+    public static string DonationBody(
+        string txId, long amountMinor, string? clickId = null, string currency = "RUB", string? fundraiserId = null, string? subscriptionId = null) =>
         JsonSerializer.Serialize(new
         {
             type = "donation.succeeded", id = txId, amountMinor, currency, occurredAt = DateTimeOffset.UtcNow.AddSeconds(-5), clickId, fundraiserId,
-            donor = new { email = "donor@example.org" },
+            subscriptionId, donor = new { email = "donor@example.org" },
         });
+
+    public static string RefundBody(string refundTxId, string refundOf, long amountMinor, string currency = "RUB") =>
+        JsonSerializer.Serialize(new { type = "donation.refunded", id = refundTxId, refundOf, amountMinor, currency, occurredAt = DateTimeOffset.UtcNow.AddSeconds(-1) });
 
     /// <summary>Posts a generic webhook signed with the NGO's secret, as a payment page would.</summary>
     public Task<HttpResponseMessage> PostGenericAsync(string body, string? signature = null, long? timestamp = null, string? ngo = null)
@@ -98,16 +115,20 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
     /// given, until its attribution says that (a click and its donation travel separately, so a first revision
     /// may still be replaced).
     /// </summary>
-    public async Task<JsonObject> DonationAsync(string providerTxId, string? settled = null)
+    public Task<JsonObject> DonationAsync(string providerTxId, string? settled = null) =>
+        DonationWhenAsync(providerTxId, d => settled is null || settled == (d["attribution"]!["reason"] ?? d["attribution"]!["status"])!.GetValue<string>(),
+            settled is null ? "" : $" as '{settled}'");
+
+    /// <summary>Waits until Reporting shows the donation with this transaction id in a state that satisfies <paramref name="until"/>.</summary>
+    public async Task<JsonObject> DonationWhenAsync(string providerTxId, Func<JsonObject, bool> until, string what = "", string provider = "generic")
     {
         JsonObject? found = null;
         await Eventually.Async(async () =>
         {
-            var list = await Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{NgoId}/donations?provider=generic&providerTxId={providerTxId}");
+            var list = await Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{NgoId}/donations?provider={provider}&providerTxId={providerTxId}");
             found = list!.SingleOrDefault()?.AsObject();
-            var attribution = found?["attribution"];
-            return attribution is not null && (settled is null || settled == (attribution["reason"] ?? attribution["status"])!.GetValue<string>());
-        }, $"donation {providerTxId} reaches Reporting{(settled is null ? "" : $" as '{settled}'")}");
+            return found is not null && until(found);
+        }, $"donation {providerTxId} reaches Reporting{what}");
         return found!;
     }
 

@@ -41,6 +41,9 @@ public sealed class DonationIntake(ISessionFactory sessions)
 
     public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(async session =>
     {
+        // A plain redelivery is answered without an append: a rolled-back append would leave a gap in the event
+        // sequence that the forwarder waits out. Concurrent twins still collide in the database.
+        if (await session.Events.FetchStreamStateAsync(donation.DonationId, ct) is not null) return IntakeResult.Duplicate;
         session.Events.StartStream(donation.DonationId, donation);
         var balance = await session.LoadAsync<DonationBalance>(donation.DonationId, ct);
         if (balance is null) session.Insert(new DonationBalance { Id = donation.DonationId, Currency = donation.Currency, AmountMinor = donation.AmountMinor });

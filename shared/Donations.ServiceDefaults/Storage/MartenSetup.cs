@@ -6,6 +6,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Weasel.Core;
 
 namespace Donations.ServiceDefaults.Storage;
@@ -25,6 +26,9 @@ public static class MartenSetup
 
         // Registered before Marten's own hosted services so the schema exists before the daemon starts.
         builder.Services.AddHostedService<SchemaStartup>();
+        // Collisions on deterministic ids are how duplicates are detected; Marten would log each as an error.
+        // Every failed save still reaches its caller, which answers or retries and logs what matters.
+        builder.Logging.AddFilter("Marten.IDocumentStore", LogLevel.Critical);
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("postgresql", tags: [HealthTags.Ready])
             .AddCheck<ForwardingLagHealthCheck>("event-forwarding", tags: [HealthTags.Ready]);
