@@ -88,6 +88,9 @@ public class AttributionTests(DonationsSystem system)
 
         var changed = await ChangeSettingsAsync(ngo, "position-based", 60);
         Assert.Equal(1, changed["version"]!.GetValue<int>());
+        // Donations keep flowing while history is replayed, and are decided under the new settings.
+        var during = await Task.WhenAll(Enumerable.Range(1, 5).Select(i => ngo.PostGenericAsync(Scenario.DonationBody($"tx-during-{i}", 10_00, last))));
+        Assert.All(during, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         await Eventually.Async(async () =>
         {
             var progress = (await ngo.Attribution().GetFromJsonAsync<JsonObject>($"/api/ngos/{ngo.NgoId}/attribution-settings"))!["reattribution"]!;
@@ -101,8 +104,13 @@ public class AttributionTests(DonationsSystem system)
 
         var then = await ngo.Reporting.GetFromJsonAsync<JsonObject>($"/api/ngos/{ngo.NgoId}/donations/{after.Str("id")}?asOf={Uri.EscapeDataString(decidedUnderLastClick.ToString("O"))}");
         Assert.Equal(("last-click", before.Revision()), (then!.Attribution().Str("model"), then!.Revision()));
+        for (var i = 1; i <= 5; i++)
+        {
+            var flowing = await ngo.DonationWhenAsync($"tx-during-{i}", d => d.Attribution().Str("model") == "position-based");
+            Assert.Equal([5_00L, 5_00L], flowing.Credits().Select(c => c!.Long("amountMinor")));
+        }
         var rub = (await ngo.RubSummaryAsync())!;
-        Assert.Equal(100_01, rub.Long("attributedMinor"));
+        Assert.Equal((150_01L, 150_01L, 6L), (rub.Long("grossMinor"), rub.Long("attributedMinor"), rub.Long("donations")));
     }
 
     [Fact]
