@@ -30,9 +30,15 @@ keys=$(call POST /api/ngos "$admin" "{\"id\":\"$ngo\",\"name\":\"Фонд «Тё
 manager=$(jq -r .managerKey <<<"$keys"); viewer=$(jq -r .viewerKey <<<"$keys")
 call PUT "/api/ngos/$ngo/providers/generic" "$manager" "{\"secret\":\"$secret\"}" >/dev/null
 
+now=$(date -u +%FT%TZ)
+call POST "/api/ngos/$ngo/campaigns" "$manager" "{\"id\":\"winter-2026\",\"name\":\"Зима 2026\",\"startsAt\":\"$now\"}" >/dev/null
+call POST "/api/ngos/$ngo/campaigns" "$manager" "{\"id\":\"spring-2027\",\"name\":\"Весна 2027\",\"startsAt\":\"$now\"}" >/dev/null
+call POST "/api/ngos/$ngo/fundraisers" "$manager" "{\"id\":\"warm-coats\",\"campaignId\":\"winter-2026\",\"title\":\"Тёплые куртки\",\"goal\":{\"amountMinor\":30000000,\"currency\":\"RUB\"},\"deadline\":\"$(date -u -d '+30 days' +%FT%TZ)\"}" >/dev/null
+call POST "/api/ngos/$ngo/spend" "$manager" "{\"campaignId\":\"winter-2026\",\"amountMinor\":150000,\"currency\":\"RUB\",\"source\":\"own\",\"at\":\"$now\"}" >/dev/null
 call POST "/api/ngos/$ngo/posts" "$manager" '{"id":"https://vk.com/wall-218375_1001","campaignId":"winter-2026","fundraiserId":"warm-coats"}' >/dev/null
 call POST "/api/ngos/$ngo/posts" "$manager" '{"id":"wall-218375_1002","campaignId":"winter-2026"}' >/dev/null
 call POST "/api/ngos/$ngo/posts" "$manager" '{"id":"wall-218375_1003","campaignId":"spring-2027"}' >/dev/null
+call POST "/api/ngos/$ngo/spend" "$manager" "{\"campaignId\":\"winter-2026\",\"postId\":\"wall-218375_1001\",\"amountMinor\":300000,\"currency\":\"RUB\",\"source\":\"vk_grant\",\"at\":\"$now\"}" >/dev/null
 link1=$(call POST "/api/ngos/$ngo/links" "$manager" '{"postId":"wall-218375_1001","targetUrl":"https://pay.example.org/warm-coats?lang=ru"}' | jq -r .code)
 link2=$(call POST "/api/ngos/$ngo/links" "$manager" '{"postId":"wall-218375_1002","targetUrl":"https://pay.example.org/give"}' | jq -r .code)
 link3=$(call POST "/api/ngos/$ngo/links" "$manager" '{"postId":"wall-218375_1003","targetUrl":"https://pay.example.org/give"}' | jq -r .code)

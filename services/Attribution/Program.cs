@@ -15,6 +15,7 @@ builder.AddDonationsMessaging(bus =>
     bus.AddConsumer<ClickConsumer>();
     bus.AddConsumer<DonationConsumer>();
     bus.AddConsumer<RefundConsumer>();
+    bus.AddConsumer<FundraiserConsumer>();
 });
 
 var app = builder.Build();

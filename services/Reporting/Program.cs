@@ -1,3 +1,4 @@
+using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
 using Donations.Reporting.Storage;
 using Donations.Reporting.Summary;
@@ -12,6 +13,7 @@ builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
     bus.AddConsumer<LedgerConsumer>();
+    bus.AddConsumer<CatalogConsumer>();
 });
 
 var app = builder.Build();

@@ -42,11 +42,24 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
         return scenario;
     }
 
+    /// <summary>Registers the post, and its campaign and fundraiser first when this NGO does not have them yet.</summary>
     public async Task<string> RegisterPostAsync(string postId, string campaignId, string? fundraiserId = null)
     {
+        var campaign = await Ingestion.PostAsJsonAsync($"/api/ngos/{NgoId}/campaigns",
+            new { id = campaignId, name = $"Кампания {campaignId}", startsAt = DateTimeOffset.UtcNow.AddDays(-30) });
+        Assert.True(campaign.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+        if (fundraiserId is not null)
+        {
+            var fundraiser = await Ingestion.PostAsJsonAsync($"/api/ngos/{NgoId}/fundraisers", new
+            {
+                id = fundraiserId, campaignId, title = $"Сбор {fundraiserId}", goal = new { amountMinor = 100_000_00, currency = "RUB" },
+                deadline = DateTimeOffset.UtcNow.AddDays(30),
+            });
+            Assert.True(fundraiser.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict);
+        }
         var response = await Ingestion.PostAsJsonAsync($"/api/ngos/{NgoId}/posts", new { id = postId, campaignId, fundraiserId, publishedAt = DateTimeOffset.UtcNow.AddDays(-1) });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["postId"]!.GetValue<string>();
     }
 
     public async Task<string> CreateLinkAsync(string postId, string targetUrl = "https://pay.example.org/give?lang=ru")

@@ -45,7 +45,7 @@ public static class Rulebook
 
         // Rule 4: a donation that names a fundraiser is credited to it, with no post.
         if (donation.FundraiserId is { Length: > 0 } fundraiser)
-            return Credited(Rules.Fundraiser, donation.AmountMinor, [new Credit(null, null, fundraiser, null, 1m, 0)]);
+            return Credited(Rules.Fundraiser, donation.AmountMinor, [new Credit(null, evidence.FundraiserCampaign, fundraiser, null, 1m, 0)]);
 
         // Rule 5: unattributed, with the reason.
         return Decision.Unattributed(why);

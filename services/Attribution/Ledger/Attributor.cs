@@ -63,7 +63,7 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         return new DonationAttributed(
             d.NgoId, d.DonationId, ledger.NextRevision, cause, d.Provider, d.ProviderTxId, d.AmountMinor, refunded, d.Currency,
             d.OccurredAt, d.SubscriptionId, decision.Status, decision.Rule, decision.Reason, settings.Model, settings.LookbackDays,
-            settings.Version, Rulebook.WithAmounts(d.AmountMinor - refunded, decision.Credits), clock.GetUtcNow());
+            settings.Version, Rulebook.WithAmounts(d.AmountMinor - refunded, decision.Credits), clock.GetUtcNow(), d.FeeMinor);
     }
 
     /// <summary>Bookkeeping that later decisions read: the donor's visitor, the replay index, and dependent charges.</summary>
@@ -109,7 +109,10 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
             && await session.LoadAsync<DonorVisitor>(DonorVisitor.DocumentId(donation.NgoId, donor), ct) is { } tie)
             donorClicks = await VisitorClicksAsync(donation.NgoId, tie.VisitorId, from, ct);
 
-        return new Evidence(named, visitorClicks, donorClicks, null);
+        var fundraiserCampaign = donation.FundraiserId is { Length: > 0 } fundraiser
+            ? (await session.LoadAsync<FundraiserCampaign>(FundraiserCampaign.DocumentId(donation.NgoId, fundraiser), ct))?.CampaignId
+            : null;
+        return new Evidence(named, visitorClicks, donorClicks, null, fundraiserCampaign);
     }
 
     private async Task<IReadOnlyList<ClickRecorded>> VisitorClicksAsync(string ngo, string visitor, DateTimeOffset from, CancellationToken ct)

@@ -20,6 +20,7 @@ public static class AttributionStore
                 options.Schema.For<DonationIndex>().Index(d => d.NgoId).Index(d => d.SettingsVersion);
                 options.Schema.For<NgoSettings>();
                 options.Schema.For<Reattribution>();
+                options.Schema.For<FundraiserCampaign>();
             })
             .ForwardToBroker(typeof(DonationAttributed));
         builder.Services.AddScoped<Attributor>();

@@ -29,7 +29,7 @@ public static class LinkEndpoints
             return Problems.BadRequest("'postId' must be a VK post id such as \"wall-123_456\".");
         if (!Uri.TryCreate(body.TargetUrl, UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http") || body.TargetUrl!.Length > 2000)
             return Problems.BadRequest("'targetUrl' must be an absolute http(s) URL of the NGO's payment page.");
-        if (await session.LoadAsync<Post>(Post.DocumentId(ngo, postId), ct) is not { } post)
+        if (await session.LoadAsync<Post>(CatalogKey.Of(ngo, postId), ct) is not { } post)
             return Problems.Unprocessable($"Post '{postId}' is not registered; register it with POST /api/ngos/{ngo}/posts first.");
 
         var code = RandomNumberGenerator.GetString(CodeAlphabet, 8);
@@ -43,7 +43,7 @@ public static class LinkEndpoints
     }
 
     /// <summary>Records the click, then sends the visitor on to the payment page with the click id appended.</summary>
-    private static async Task<IResult> Follow(string code, HttpContext http, IDocumentSession session, CancellationToken ct)
+    private static async Task<IResult> Follow(string code, HttpContext http, IDocumentSession session, ClickDetails details, CancellationToken ct)
     {
         if (code.Length > 32 || await session.LoadAsync<Link>(code, ct) is not { } link)
             return Problems.NotFound($"No tracked link has the code '{code}'.");
@@ -52,7 +52,9 @@ public static class LinkEndpoints
         var clickId = Guid.CreateVersion7();
         var userAgent = http.Request.Headers.UserAgent.ToString();
         session.Events.StartStream(clickId, new ClickRecorded(
-            link.NgoId, clickId, link.Id, link.PostId, link.CampaignId, link.FundraiserId, visitorId, Bots.IsBot(userAgent), DateTimeOffset.UtcNow));
+            link.NgoId, clickId, link.Id, link.PostId, link.CampaignId, link.FundraiserId, visitorId, UserAgents.IsBot(userAgent), DateTimeOffset.UtcNow,
+            UserAgents.DeviceClass(userAgent), ClickDetails.ReferrerHost(http.Request.Headers.Referer), details.Utm(http.Request.Query),
+            details.IpHash(http.Connection.RemoteIpAddress)));
         await session.SaveChangesAsync(ct);
 
         http.Response.Cookies.Append(VisitorCookie, visitorId, new CookieOptions

@@ -1,24 +1,71 @@
+using Donations.Contracts.Ingestion;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
+using Donations.ServiceDefaults.Storage;
 using Marten;
 
 namespace Donations.Ingestion.Providers;
 
-public sealed record GenericProviderSettings(string? Secret);
+/// <summary>One body for every provider; each provider reads the fields design.md gives it.</summary>
+public sealed record ProviderSettingsBody(
+    string? Secret, string? ApiSecret, long? GroupId, string? Confirmation,
+    IReadOnlyList<string>? AllowedNetworks, IReadOnlyList<string>? TrustedProxies, string? ShopId, string? SecretKey);
 
 public static class ProviderEndpoints
 {
     public const int MinSecretLength = 16;
 
     public static void MapProviders(this IEndpointRouteBuilder app) =>
-        app.MapPut("/api/ngos/{ngo}/providers/generic", PutGeneric).RequireNgoKey(NgoRoles.Manager).WithTags("Providers");
+        app.MapPut("/api/ngos/{ngo}/providers/{provider}", Put).RequireNgoKey(NgoRoles.Manager).WithTags("Providers");
 
-    private static async Task<IResult> PutGeneric(string ngo, GenericProviderSettings body, IDocumentSession session, CancellationToken ct)
+    /// <summary>
+    /// cloudpayments <c>{apiSecret}</c>; yookassa <c>{allowedNetworks?, trustedProxies?, shopId?, secretKey?}</c>;
+    /// vk <c>{groupId, secret, confirmation}</c>; generic <c>{secret}</c>. Secrets are stored, never echoed.
+    /// </summary>
+    private static async Task<IResult> Put(string ngo, string provider, ProviderSettingsBody body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
-        if (body.Secret is not { Length: >= MinSecretLength and <= 256 })
-            return Problems.BadRequest($"'secret' must be {MinSecretLength} to 256 characters; it signs the generic webhooks.");
-        session.Store(new ProviderSettings(ProviderSettings.DocumentId(ngo, Provider.Generic), ngo, Provider.Generic, body.Secret, DateTimeOffset.UtcNow));
+        var id = ProviderSettings.DocumentId(ngo, provider);
+        var now = clock.GetUtcNow();
+        var (settings, problem) = provider switch
+        {
+            Provider.Generic => body.Secret is { Length: >= MinSecretLength and <= 256 }
+                ? (new ProviderSettings(id, ngo, provider, body.Secret, now), null)
+                : (null, $"'secret' must be {MinSecretLength} to 256 characters; it signs the generic webhooks."),
+            Provider.CloudPayments => body.ApiSecret is { Length: >= 8 and <= 256 }
+                ? (new ProviderSettings(id, ngo, provider, body.ApiSecret, now), null)
+                : (null, "'apiSecret' is required: the API secret from the CloudPayments back office."),
+            Provider.Vk => body switch
+            {
+                { GroupId: null or <= 0 } => (null, "'groupId' is required: the VK community id."),
+                { Secret: not { Length: > 0 and <= 50 } } => (null, "'secret' is required: the Callback API secret key set in the community."),
+                { Confirmation: not { Length: > 0 and <= 100 } } => (null, "'confirmation' is required: the string VK expects back on 'confirmation'."),
+                _ => (new ProviderSettings(id, ngo, provider, body.Secret, now, body.GroupId, body.Confirmation), null),
+            },
+            Provider.YooKassa => YooKassa(body, id, ngo, now),
+            _ => (null, $"Unknown provider '{provider}'; use cloudpayments, yookassa, vk or generic."),
+        };
+        if (settings is null) return Problems.BadRequest(problem!);
+
+        session.Store(settings);
+        var stream = StableId.From("provider", ngo, provider);
+        session.Events.Append(stream, new ProviderConfigured(ngo, provider, now));
         await session.SaveChangesAsync(ct);
-        return TypedResults.Ok(new { provider = Provider.Generic, configured = true });
+        return TypedResults.Ok(new
+        {
+            provider, configured = true, groupId = settings.VkGroupId, allowedNetworks = settings.AllowedNetworks, trustedProxies = settings.TrustedProxies,
+            confirmsPayments = settings.YooKassaShopId is not null,
+        });
+    }
+
+    private static (ProviderSettings?, string?) YooKassa(ProviderSettingsBody body, string id, string ngo, DateTimeOffset now)
+    {
+        var networks = body.AllowedNetworks ?? YooKassaNetworks.Published;
+        var proxies = body.TrustedProxies ?? [];
+        if (networks.Count == 0 || networks.Concat(proxies).Any(n => !YooKassaNetworks.TryParse(n, out _)))
+            return (null, "'allowedNetworks' and 'trustedProxies' must be lists of CIDR networks such as \"185.71.76.0/27\".");
+        if ((body.ShopId is null) != (body.SecretKey is null))
+            return (null, "'shopId' and 'secretKey' go together: both confirm payments with YooKassa's API, neither leaves it off.");
+        return (new ProviderSettings(id, ngo, Provider.YooKassa, null, now, AllowedNetworks: networks, TrustedProxies: proxies,
+            YooKassaShopId: body.ShopId, YooKassaSecretKey: body.SecretKey), null);
     }
 }

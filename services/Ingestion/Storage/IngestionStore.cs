@@ -4,6 +4,7 @@ using Donations.Ingestion.Links;
 using Donations.Ingestion.Ngos;
 using Donations.Ingestion.Providers;
 using Donations.Ingestion.Webhooks;
+using Donations.Ingestion.Webhooks.YooKassa;
 using Donations.ServiceDefaults.Messaging;
 using Donations.ServiceDefaults.Storage;
 
@@ -18,10 +19,16 @@ public static class IngestionStore
                 options.Schema.For<NgoAccount>();
                 options.Schema.For<ProviderSettings>().Index(p => p.NgoId);
                 options.Schema.For<Post>().Index(p => p.NgoId);
+                options.Schema.For<Campaign>().Index(c => c.NgoId);
+                options.Schema.For<Fundraiser>().Index(f => f.NgoId);
                 options.Schema.For<Link>().Index(l => l.NgoId);
                 options.Schema.For<DonationBalance>().UseOptimisticConcurrency(true);
             })
-            .ForwardToBroker(typeof(NgoRegistered), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded));
+            .ForwardToBroker(
+                typeof(NgoRegistered), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered),
+                typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded));
         builder.Services.AddSingleton<DonationIntake>();
+        builder.Services.AddSingleton<ClickDetails>();
+        YooKassaApi.Register(builder);
     }
 }

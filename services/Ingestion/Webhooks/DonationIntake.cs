@@ -81,6 +81,21 @@ public sealed class DonationIntake(ISessionFactory sessions)
         return await CommitAsync(session, ct);
     }, ct);
 
+    /// <summary>Records a fact that is not money, once per stream id.</summary>
+    public Task<IntakeResult> RecordOnceAsync(Guid streamId, object fact, CancellationToken ct) => WithRetriesAsync(async session =>
+    {
+        if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null) return IntakeResult.Duplicate;
+        session.Events.StartStream(streamId, fact);
+        return await CommitAsync(session, ct);
+    }, ct);
+
+    /// <summary>The currency of a payment already received, for refunds whose notification does not name one.</summary>
+    public async Task<string?> PaymentCurrencyAsync(Guid donationId, CancellationToken ct)
+    {
+        await using var session = sessions.QuerySession();
+        return (await session.LoadAsync<DonationBalance>(donationId, ct))?.Currency;
+    }
+
     private static async Task<IntakeResult> CommitAsync(IDocumentSession session, CancellationToken ct)
     {
         try

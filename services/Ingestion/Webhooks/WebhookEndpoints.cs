@@ -1,4 +1,7 @@
+using Donations.Ingestion.Webhooks.CloudPayments;
 using Donations.Ingestion.Webhooks.Generic;
+using Donations.Ingestion.Webhooks.Vk;
+using Donations.Ingestion.Webhooks.YooKassa;
 
 namespace Donations.Ingestion.Webhooks;
 
@@ -8,5 +11,8 @@ public static class WebhookEndpoints
     {
         var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks");
         webhooks.MapPost("/generic/{ngo}", GenericWebhook.Receive);
+        webhooks.MapPost("/cloudpayments/{ngo}/{kind?}", CloudPaymentsWebhook.Receive);
+        webhooks.MapPost("/vk/{ngo}", VkWebhook.Receive);
+        webhooks.MapPost("/yookassa/{ngo}", YooKassaWebhook.Receive);
     }
 }

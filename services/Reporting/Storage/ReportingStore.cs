@@ -1,3 +1,4 @@
+using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
 using Donations.Reporting.Summary;
 using Donations.ServiceDefaults.Storage;
@@ -13,5 +14,13 @@ public static class ReportingStore
                 .Index(d => d.NgoId).Index(d => d.ProviderTxId);
             options.Schema.For<LedgerEntry>().Index(e => e.NgoId).Index(e => e.DonationId);
             options.Schema.For<CurrencySummary>().UseOptimisticConcurrency(true).Index(s => s.NgoId);
+            options.Schema.For<NgoProfile>();
+            options.Schema.For<CampaignView>().Index(c => c.NgoId);
+            options.Schema.For<FundraiserView>().Index(f => f.NgoId);
+            options.Schema.For<PostView>().Index(p => p.NgoId);
+            options.Schema.For<SpendEntry>().Index(s => s.NgoId);
+            options.Schema.For<PayoutEntry>().Index(p => p.NgoId);
+            options.Schema.For<ProviderView>().Index(p => p.NgoId);
+            options.Schema.For<ClickFact>().Index(c => c.NgoId).Index(c => c.PostId);
         });
 }

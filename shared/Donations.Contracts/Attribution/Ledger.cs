@@ -14,7 +14,8 @@ public static class AttributionStatus
 public sealed record Credit(string? PostId, string? CampaignId, string? FundraiserId, Guid? ClickId, decimal Share, long AmountMinor);
 
 /// <summary>
-/// Attribution's decision about one donation, as it stands after a change (<see cref="Cause"/>). Each later
+/// Attribution's decision about one donation, as it stands after a change (<see cref="Cause"/>), with the money
+/// facts reports need (<see cref="FeeMinor"/>: what the provider kept, where it says). Each later
 /// revision of the same donation replaces the earlier one; nothing is deleted, so any past answer can be read.
 /// </summary>
 public sealed record DonationAttributed(
@@ -36,7 +37,8 @@ public sealed record DonationAttributed(
     int LookbackDays,
     int SettingsVersion,
     IReadOnlyList<Credit> Credits,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    long? FeeMinor = null);
 
 public static class Causes
 {

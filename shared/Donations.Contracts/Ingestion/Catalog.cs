@@ -10,3 +10,28 @@ public sealed record PostRegistered(
     string NgoId, string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt, DateTimeOffset RegisteredAt);
 
 public sealed record LinkCreated(string NgoId, string Code, string PostId, string TargetUrl, DateTimeOffset CreatedAt);
+
+/// <summary>An NGO set up or changed how one provider's webhooks are checked. Secrets never leave Ingestion.</summary>
+public sealed record ProviderConfigured(string NgoId, string Provider, DateTimeOffset ConfiguredAt);
+
+/// <summary>A VK community's verification mark changed; money raised before and after can be compared.</summary>
+public sealed record NgoVerificationChanged(string NgoId, bool Verified, DateTimeOffset ChangedAt);
+
+public sealed record CampaignRegistered(
+    string NgoId, string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, DateTimeOffset RegisteredAt);
+
+/// <summary>A short-term fundraiser: a goal in one currency and a deadline.</summary>
+public sealed record FundraiserRegistered(
+    string NgoId, string FundraiserId, string? CampaignId, string Title, long GoalMinor, string Currency, DateTimeOffset Deadline,
+    DateTimeOffset RegisteredAt);
+
+public static class SpendSources
+{
+    public const string Own = "own";
+    public const string VkGrant = "vk_grant";
+}
+
+/// <summary>Money spent promoting a campaign or one of its posts, from the NGO's own budget or a VK promotion grant.</summary>
+public sealed record SpendRecorded(
+    string NgoId, Guid SpendId, string CampaignId, string? PostId, long AmountMinor, string Currency, string Source, DateTimeOffset SpentAt,
+    DateTimeOffset RecordedAt);

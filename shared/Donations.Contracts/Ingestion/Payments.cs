@@ -1,6 +1,9 @@
 namespace Donations.Contracts.Ingestion;
 
-/// <summary>A payment provider confirmed money given to an NGO. One per (NGO, provider, provider transaction id).</summary>
+/// <summary>
+/// A payment provider confirmed money given to an NGO. One per (NGO, provider, provider transaction id).
+/// <see cref="FeeMinor"/> is what the provider kept, where it says (VK Donut, CloudPayments).
+/// </summary>
 public sealed record DonationReceived(
     string NgoId,
     Guid DonationId,
@@ -13,7 +16,8 @@ public sealed record DonationReceived(
     string? FundraiserId,
     string? SubscriptionId,
     string? DonorId,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt,
+    long? FeeMinor = null);
 
 public static class RefundKinds
 {
@@ -36,3 +40,11 @@ public sealed record DonationRefunded(
     string Kind,
     DateTimeOffset RefundedAt,
     DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// Money a platform paid out to the NGO (a VK Donut withdrawal), or a payout that failed. Recorded to set against
+/// the money received; never a donation.
+/// </summary>
+public sealed record PayoutRecorded(
+    string NgoId, string Provider, string PayoutId, long AmountMinor, long FeeMinor, string Currency, bool Succeeded, string? Reason,
+    DateTimeOffset OccurredAt);

@@ -1,6 +1,9 @@
 namespace Donations.Contracts.Ingestion;
 
-/// <summary>A visitor followed a tracked link; the click id travels on to the payment page.</summary>
+/// <summary>
+/// A visitor followed a tracked link; the click id travels on to the payment page. <see cref="IpHash"/> is a
+/// salted hash: the address itself is never kept.
+/// </summary>
 public sealed record ClickRecorded(
     string NgoId,
     Guid ClickId,
@@ -10,4 +13,8 @@ public sealed record ClickRecorded(
     string? FundraiserId,
     string VisitorId,
     bool IsBot,
-    DateTimeOffset ClickedAt);
+    DateTimeOffset ClickedAt,
+    string? DeviceClass = null,
+    string? ReferrerHost = null,
+    IReadOnlyDictionary<string, string>? Utm = null,
+    string? IpHash = null);

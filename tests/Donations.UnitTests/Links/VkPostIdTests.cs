@@ -25,10 +25,10 @@ public class VkPostIdTests
     [InlineData("Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)")]
     [InlineData("curl/8.5.0")]
     [InlineData("")]
-    public void Flags_crawlers_and_preview_fetchers(string userAgent) => Assert.True(Bots.IsBot(userAgent));
+    public void Flags_crawlers_and_preview_fetchers(string userAgent) => Assert.True(UserAgents.IsBot(userAgent));
 
     [Theory]
     [InlineData("Mozilla/5.0 (Linux; Android 14; SM-A546B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36")]
     [InlineData("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")]
-    public void Lets_people_through(string userAgent) => Assert.False(Bots.IsBot(userAgent));
+    public void Lets_people_through(string userAgent) => Assert.False(UserAgents.IsBot(userAgent));
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Donations.Contracts.Ingestion;
 using Donations.Contracts.Money;
-using Donations.Ingestion.Ngos;
 using Donations.Ingestion.Providers;
 using Donations.ServiceDefaults.Http;
 using Marten;
@@ -24,13 +23,12 @@ public static class GenericWebhook
 
     public static async Task<IResult> Receive(string ngo, HttpRequest request, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
     {
-        if (await WebhookBody.ReadAsync(request, ct) is not { } body) return Problems.TooLarge(WebhookBody.MaxBytes);
-        if (await session.LoadAsync<NgoAccount>(ngo, ct) is null) return Problems.NotFound($"No NGO has the id '{ngo}'.");
-        if (await session.LoadAsync<ProviderSettings>(ProviderSettings.DocumentId(ngo, Provider.Generic), ct) is not { } settings)
-            return Problems.NotFound($"Generic webhooks are not configured for NGO '{ngo}'; PUT /api/ngos/{ngo}/providers/generic first.");
+        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Generic, request, session, ct);
+        if (delivery is null) return refused!;
+        var (body, settings) = (delivery.Body, delivery.Settings);
 
         var now = clock.GetUtcNow();
-        if (GenericSignature.Problem(request.Headers[GenericSignature.Header], settings.Secret, body, now) is { } signatureProblem)
+        if (GenericSignature.Problem(request.Headers[GenericSignature.Header], settings.Secret!, body, now) is { } signatureProblem)
             return Problems.BadSignature(signatureProblem);
 
         GenericNotification? notification;

@@ -4,7 +4,7 @@ namespace Donations.Ingestion.Links;
 /// User agents that are not people: search crawlers, link-preview fetchers (VK's own among them), HTTP
 /// libraries and monitors. A click from one is recorded but flagged, so it never earns credit.
 /// </summary>
-public static class Bots
+public static class UserAgents
 {
     private static readonly string[] Markers =
     [
@@ -19,4 +19,13 @@ public static class Bots
 
     public static bool IsBot(string? userAgent) =>
         string.IsNullOrWhiteSpace(userAgent) || Markers.Any(m => userAgent.Contains(m, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>bot, tablet, mobile or desktop: enough to compare how people reach the payment page.</summary>
+    public static string DeviceClass(string? userAgent) =>
+        IsBot(userAgent) ? "bot"
+        : Has(userAgent!, "ipad", "tablet", "kindle", "silk/") ? "tablet"
+        : Has(userAgent!, "mobi", "android", "iphone", "ipod", "windows phone") ? "mobile"
+        : "desktop";
+
+    private static bool Has(string userAgent, params string[] markers) => markers.Any(m => userAgent.Contains(m, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,0 +1,23 @@
+using Donations.Ingestion.Ngos;
+using Donations.Ingestion.Providers;
+using Donations.ServiceDefaults.Http;
+using Marten;
+
+namespace Donations.Ingestion.Webhooks;
+
+/// <summary>A webhook that passed the gate: its raw bytes, and the NGO's settings for the provider that sent it.</summary>
+public sealed record Delivery(string Ngo, byte[] Body, ProviderSettings Settings);
+
+public static class WebhookGate
+{
+    /// <summary>Reads the body (bounded) and finds the NGO and its settings for the provider; or the problem to answer.</summary>
+    public static async Task<(Delivery? Delivery, IResult? Problem)> OpenAsync(
+        string ngo, string provider, HttpRequest request, IQuerySession session, CancellationToken ct)
+    {
+        if (await WebhookBody.ReadAsync(request, ct) is not { } body) return (null, Problems.TooLarge(WebhookBody.MaxBytes));
+        if (await session.LoadAsync<NgoAccount>(ngo, ct) is null) return (null, Problems.NotFound($"No NGO has the id '{ngo}'."));
+        if (await session.LoadAsync<ProviderSettings>(ProviderSettings.DocumentId(ngo, provider), ct) is not { } settings)
+            return (null, Problems.NotFound($"{provider} webhooks are not configured for NGO '{ngo}'; PUT /api/ngos/{ngo}/providers/{provider} first."));
+        return (new Delivery(ngo, body, settings), null);
+    }
+}

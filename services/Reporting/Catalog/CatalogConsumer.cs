@@ -1,0 +1,77 @@
+using Donations.Contracts.Ingestion;
+using Donations.ServiceDefaults.Storage;
+using Marten;
+using MassTransit;
+
+namespace Donations.Reporting.Catalog;
+
+/// <summary>Keeps Reporting's copy of the NGO's catalog, spend, payouts and clicks; every write is idempotent.</summary>
+public sealed class CatalogConsumer(IDocumentSession session) :
+    IConsumer<NgoRegistered>, IConsumer<NgoVerificationChanged>, IConsumer<ProviderConfigured>, IConsumer<CampaignRegistered>,
+    IConsumer<FundraiserRegistered>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>, IConsumer<ClickRecorded>
+{
+    public Task Consume(ConsumeContext<NgoRegistered> context) => Once(context, async () =>
+    {
+        var m = context.Message;
+        var profile = await session.LoadAsync<NgoProfile>(m.NgoId, context.CancellationToken) ?? new NgoProfile { Id = m.NgoId };
+        profile.Name = m.Name;
+        profile.Verification.Add(new VerificationChange(m.Verified, m.RegisteredAt));
+        session.Store(profile);
+    });
+
+    public Task Consume(ConsumeContext<NgoVerificationChanged> context) => Once(context, async () =>
+    {
+        var m = context.Message;
+        var profile = await session.LoadAsync<NgoProfile>(m.NgoId, context.CancellationToken) ?? new NgoProfile { Id = m.NgoId };
+        profile.Verification.Add(new VerificationChange(m.Verified, m.ChangedAt));
+        session.Store(profile);
+    });
+
+    public Task Consume(ConsumeContext<ProviderConfigured> context) => Store(context,
+        new ProviderView(ViewKey.Of(context.Message.NgoId, context.Message.Provider), context.Message.NgoId, context.Message.Provider, context.Message.ConfiguredAt));
+
+    public Task Consume(ConsumeContext<CampaignRegistered> context)
+    {
+        var m = context.Message;
+        return Store(context, new CampaignView(ViewKey.Of(m.NgoId, m.CampaignId), m.NgoId, m.CampaignId, m.Name, m.StartsAt, m.EndsAt));
+    }
+
+    public Task Consume(ConsumeContext<FundraiserRegistered> context)
+    {
+        var m = context.Message;
+        return Store(context, new FundraiserView(ViewKey.Of(m.NgoId, m.FundraiserId), m.NgoId, m.FundraiserId, m.CampaignId, m.Title, m.GoalMinor, m.Currency, m.Deadline));
+    }
+
+    public Task Consume(ConsumeContext<PostRegistered> context)
+    {
+        var m = context.Message;
+        return Store(context, new PostView(ViewKey.Of(m.NgoId, m.PostId), m.NgoId, m.PostId, m.CampaignId, m.FundraiserId, m.PublishedAt));
+    }
+
+    public Task Consume(ConsumeContext<SpendRecorded> context)
+    {
+        var m = context.Message;
+        return Store(context, new SpendEntry(m.SpendId, m.NgoId, m.CampaignId, m.PostId, m.AmountMinor, m.Currency, m.Source, m.SpentAt));
+    }
+
+    public Task Consume(ConsumeContext<PayoutRecorded> context)
+    {
+        var m = context.Message;
+        return Store(context, new PayoutEntry(ViewKey.Of(m.NgoId, $"{m.Provider}/{m.PayoutId}"), m.NgoId, m.Provider, m.AmountMinor, m.FeeMinor, m.Currency, m.Succeeded, m.Reason, m.OccurredAt));
+    }
+
+    public Task Consume(ConsumeContext<ClickRecorded> context)
+    {
+        var m = context.Message;
+        return Store(context, new ClickFact(m.ClickId, m.NgoId, m.PostId, m.CampaignId, m.IsBot, m.ClickedAt));
+    }
+
+    /// <summary>A document keyed by the fact it copies: storing it again changes nothing.</summary>
+    private async Task Store<T>(ConsumeContext context, T document) where T : notnull
+    {
+        session.Store(document);
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+
+    private Task Once(ConsumeContext context, Func<Task> handle) => session.HandleOnceAsync<CatalogConsumer>(context, handle);
+}

@@ -1,0 +1,31 @@
+namespace Donations.Reporting.Catalog;
+
+public sealed record VerificationChange(bool Verified, DateTimeOffset At);
+
+public sealed class NgoProfile
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public List<VerificationChange> Verification { get; set; } = [];
+}
+
+public sealed record CampaignView(string Id, string NgoId, string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt);
+
+public sealed record FundraiserView(
+    string Id, string NgoId, string FundraiserId, string? CampaignId, string Title, long GoalMinor, string Currency, DateTimeOffset Deadline);
+
+public sealed record PostView(string Id, string NgoId, string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt);
+
+public sealed record SpendEntry(Guid Id, string NgoId, string CampaignId, string? PostId, long AmountMinor, string Currency, string Source, DateTimeOffset SpentAt);
+
+public sealed record PayoutEntry(string Id, string NgoId, string Provider, long AmountMinor, long FeeMinor, string Currency, bool Succeeded, string? Reason, DateTimeOffset OccurredAt);
+
+public sealed record ProviderView(string Id, string NgoId, string Provider, DateTimeOffset ConfiguredAt);
+
+/// <summary>One click, as Reporting counts it: per post and day, people and bots apart.</summary>
+public sealed record ClickFact(Guid Id, string NgoId, string PostId, string? CampaignId, bool IsBot, DateTimeOffset ClickedAt);
+
+public static class ViewKey
+{
+    public static string Of(string ngo, string id) => $"{ngo}/{id}";
+}
