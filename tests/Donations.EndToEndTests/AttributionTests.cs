@@ -163,6 +163,28 @@ public class AttributionTests(DonationsSystem system)
         Assert.Equal(3, (await ngo.Reporting.GetFromJsonAsync<JsonObject>($"/api/ngos/{ngo.NgoId}/donations/{donation.DonationId}"))!.Revision());
     }
 
+    [Fact]
+    public async Task A_charge_that_arrives_before_its_earlier_first_payment_follows_it_once_it_comes()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var clickId = Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        await system.PublishAsync(new ClickRecorded(ngo.NgoId, clickId, "code", "wall-5005_1", "monthly", null, "visitor-sub", false, now.AddMonths(-1).AddMinutes(-5)), Guid.NewGuid());
+        var charge = new DonationReceived(ngo.NgoId, Guid.NewGuid(), "generic", "tx-charge-2", 300_00, "RUB", now, null, null, "sub-ooo", null, now);
+        await system.PublishAsync(charge, Guid.NewGuid());
+        await ngo.DonationAsync("tx-charge-2", "no click id");
+
+        var first = new DonationReceived(ngo.NgoId, Guid.NewGuid(), "generic", "tx-charge-1", 300_00, "RUB", now.AddMonths(-1), clickId.ToString(), null, "sub-ooo", null, now);
+        await system.PublishAsync(first, Guid.NewGuid());
+
+        await ngo.DonationAsync("tx-charge-1", "attributed");
+        var followed = await ngo.DonationAsync("tx-charge-2", "attributed");
+        Assert.Equal(("recurring", "first payment re-attributed"), (followed.Attribution().Str("rule"), followed.Attribution().Str("cause")));
+        Assert.Equal("wall-5005_1", Assert.Single(followed.Credits())!.Str("postId"));
+        var rub = (await ngo.RubSummaryAsync())!;
+        Assert.Equal((2L, 600_00L, 600_00L), (rub.Long("donations"), rub.Long("grossMinor"), rub.Long("attributedMinor")));
+    }
+
     private static async Task<JsonObject> ChangeSettingsAsync(Scenario ngo, string model, int lookbackDays)
     {
         var response = await ngo.Attribution(manager: true).PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/attribution-settings", new { model, lookbackDays });

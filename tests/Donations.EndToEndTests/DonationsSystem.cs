@@ -25,6 +25,7 @@ public sealed class DonationsSystem : IAsyncLifetime
     private readonly HttpClient _management = new() { BaseAddress = RabbitManagement };
     private IBusControl? _broker;
 
+    public FakeYooKassa YooKassa { get; private set; } = null!;
     public ServiceProcess Ingestion => _services[0];
     public ServiceProcess Attribution => _services[1];
     public ServiceProcess Reporting => _services[2];
@@ -35,6 +36,7 @@ public sealed class DonationsSystem : IAsyncLifetime
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
         (await _management.PutAsync($"vhosts/{_run}", null)).EnsureSuccessStatusCode();
         (await _management.PutAsJsonAsync($"permissions/{_run}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        YooKassa = await FakeYooKassa.StartAsync(FreePort());
 
         foreach (var name in new[] { "Ingestion", "Attribution", "Reporting" })
         {
@@ -44,6 +46,7 @@ public sealed class DonationsSystem : IAsyncLifetime
                 ["ConnectionStrings__rabbitmq"] = $"amqp://guest:guest@{RabbitHost}:5672/{_run}",
                 ["Marten__Schema"] = $"{name.ToLowerInvariant()}_{_run}",
                 ["DONATIONS_ADMIN_KEY"] = AdminKey,
+                ["Donations__YooKassaApiUrl"] = YooKassa.BaseAddress.ToString(),
             }, LogDirectory));
         }
         foreach (var service in _services) await WaitUntilReadyAsync(service);
@@ -96,6 +99,7 @@ public sealed class DonationsSystem : IAsyncLifetime
     {
         if (_broker is not null) await _broker.StopAsync();
         foreach (var service in _services) await service.DisposeAsync();
+        await YooKassa.DisposeAsync();
         await _management.DeleteAsync($"vhosts/{_run}");
         _management.Dispose();
         await using var connection = new NpgsqlConnection(Postgres);

@@ -114,8 +114,33 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
         return Ingestion.SendAsync(request);
     }
 
+    public async Task ConfigureAsync(string provider, object settings)
+    {
+        var response = await Ingestion.PutAsJsonAsync($"/api/ngos/{NgoId}/providers/{provider}", settings);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Posts raw bytes exactly as a provider would, with the given headers.</summary>
+    public Task<HttpResponseMessage> PostRawAsync(string path, byte[] body, string contentType, params (string Name, string Value)[] headers)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        return Ingestion.SendAsync(request);
+    }
+
     public static string Sign(string secret, long t, string body) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}")));
+
+    /// <summary>No donation with this transaction id, once a later donation has passed through every service.</summary>
+    public async Task AssertNoDonationAsync(string provider, string providerTxId)
+    {
+        var sentinel = $"tx-sentinel-{Guid.NewGuid():N}";
+        Assert.Equal(HttpStatusCode.OK, (await PostGenericAsync(DonationBody(sentinel, 1))).StatusCode);
+        await DonationAsync(sentinel);
+        Assert.Empty((await Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{NgoId}/donations?provider={provider}&providerTxId={providerTxId}"))!);
+    }
 
     public async Task<JsonObject?> RubSummaryAsync()
     {

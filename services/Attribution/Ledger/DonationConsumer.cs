@@ -27,17 +27,31 @@ public sealed class DonationConsumer(IDocumentSession session, Attributor attrib
         await session.SaveChangesAsync(ct);
     }
 
-    /// <summary>The first payment seen for a subscription decides; later charges are listed so they can follow it.</summary>
+    /// <summary>
+    /// The earliest payment of a subscription decides; the others are listed so they can follow it. An earlier
+    /// payment arriving later becomes the first, and deciding it re-attributes the former first with the rest.
+    /// </summary>
     private async Task JoinSubscriptionAsync(DonationReceived donation, CancellationToken ct)
     {
         if (donation.SubscriptionId is not { Length: > 0 } subscriptionId) return;
+        // Deciding this donation reads the subscription again; it must see the change made here.
+        session.UseIdentityMapFor<Subscription>();
         var id = Subscription.DocumentId(donation.NgoId, donation.Provider, subscriptionId);
         if (await session.LoadAsync<Subscription>(id, ct) is not { } subscription)
         {
-            session.Insert(new Subscription { Id = id, FirstDonationId = donation.DonationId });
+            session.Insert(new Subscription { Id = id, FirstDonationId = donation.DonationId, FirstOccurredAt = donation.OccurredAt });
             return;
         }
-        subscription.Charges.Add(donation.DonationId);
+        if (subscription.IsEarlier(donation.OccurredAt, donation.DonationId))
+        {
+            subscription.Charges.Add(subscription.FirstDonationId);
+            subscription.FirstDonationId = donation.DonationId;
+            subscription.FirstOccurredAt = donation.OccurredAt;
+        }
+        else
+        {
+            subscription.Charges.Add(donation.DonationId);
+        }
         session.Update(subscription);
     }
 

@@ -31,7 +31,7 @@ public static class ProviderEndpoints
             Provider.Generic => body.Secret is { Length: >= MinSecretLength and <= 256 }
                 ? (new ProviderSettings(id, ngo, provider, body.Secret, now), null)
                 : (null, $"'secret' must be {MinSecretLength} to 256 characters; it signs the generic webhooks."),
-            Provider.CloudPayments => body.ApiSecret is { Length: >= 8 and <= 256 }
+            Provider.CloudPayments => body.ApiSecret is { Length: > 0 and <= 256 }
                 ? (new ProviderSettings(id, ngo, provider, body.ApiSecret, now), null)
                 : (null, "'apiSecret' is required: the API secret from the CloudPayments back office."),
             Provider.Vk => body switch
