@@ -41,6 +41,19 @@ public class AttributionTests(DonationsSystem system)
     }
 
     [Fact]
+    public async Task Concurrent_refunds_never_add_up_to_more_than_the_payment()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-contested", 100_00));
+        var answers = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => ngo.PostGenericAsync(Scenario.RefundBody($"rf-race-{i}", "tx-contested", 60_00))));
+
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(5, answers.Count(a => a.StatusCode == HttpStatusCode.UnprocessableEntity));
+        var donation = await ngo.DonationWhenAsync("tx-contested", d => d.Long("refundedMinor") > 0);
+        Assert.Equal(60_00, donation.Long("refundedMinor"));
+    }
+
+    [Fact]
     public async Task A_refund_that_arrives_before_its_payment_is_counted_when_the_payment_comes()
     {
         var ngo = await Scenario.NewNgoAsync(system);

@@ -1,3 +1,4 @@
+using Marten.Schema;
 using Donations.Contracts.Ingestion;
 
 namespace Donations.Attribution.Clicks;
@@ -12,7 +13,7 @@ public sealed class ClickTouchpoint
     public Guid Id { get; set; }
     public ClickRecorded? Click { get; set; }
     public List<Guid> WaitingDonations { get; set; } = [];
-    public Guid Version { get; set; }
+    [Version] public Guid Version { get; set; }
 
     // Copied from the click so that a visitor's clicks can be found by an index.
     public string? NgoId { get; set; }

@@ -1,3 +1,5 @@
+using Marten.Schema;
+
 namespace Donations.Attribution.Recurring;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed class Subscription
     public Guid FirstDonationId { get; set; }
     public DateTimeOffset FirstOccurredAt { get; set; }
     public List<Guid> Charges { get; set; } = [];
-    public Guid Version { get; set; }
+    [Version] public Guid Version { get; set; }
 
     /// <summary>Whether a payment made at <paramref name="occurredAt"/> comes before the current first (ties by id).</summary>
     public bool IsEarlier(DateTimeOffset occurredAt, Guid donationId) =>

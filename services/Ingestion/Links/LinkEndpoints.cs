@@ -3,6 +3,7 @@ using Donations.Contracts.Ingestion;
 using Donations.Ingestion.Catalog;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
+using Donations.ServiceDefaults.Storage;
 using Marten;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -42,8 +43,11 @@ public static class LinkEndpoints
         return TypedResults.Created($"/r/{code}", new LinkCreatedResponse(code, $"{publicBase.TrimEnd('/')}/r/{code}"));
     }
 
-    /// <summary>Records the click, then sends the visitor on to the payment page with the click id appended.</summary>
-    private static async Task<IResult> Follow(string code, HttpContext http, IDocumentSession session, ClickDetails details, CancellationToken ct)
+    /// <summary>
+    /// Records the click, then sends the visitor on to the payment page with the click id appended. Concurrent
+    /// clicks share commits (<see cref="GroupCommit"/>); docs/benchmarks.md has the numbers.
+    /// </summary>
+    private static async Task<IResult> Follow(string code, HttpContext http, IQuerySession session, GroupCommit commits, ClickDetails details, CancellationToken ct)
     {
         if (code.Length > 32 || await session.LoadAsync<Link>(code, ct) is not { } link)
             return Problems.NotFound($"No tracked link has the code '{code}'.");
@@ -51,11 +55,12 @@ public static class LinkEndpoints
         var visitorId = http.Request.Cookies[VisitorCookie] is { Length: > 0 and <= 64 } known ? known : Guid.CreateVersion7().ToString("N");
         var clickId = Guid.CreateVersion7();
         var userAgent = http.Request.Headers.UserAgent.ToString();
-        session.Events.StartStream(clickId, new ClickRecorded(
+        var click = new ClickRecorded(
             link.NgoId, clickId, link.Id, link.PostId, link.CampaignId, link.FundraiserId, visitorId, UserAgents.IsBot(userAgent), DateTimeOffset.UtcNow,
             UserAgents.DeviceClass(userAgent), ClickDetails.ReferrerHost(http.Request.Headers.Referer), details.Utm(http.Request.Query),
-            details.IpHash(http.Connection.RemoteIpAddress)));
-        await session.SaveChangesAsync(ct);
+            details.IpHash(http.Connection.RemoteIpAddress));
+        // The click is committed before the visitor is sent on: a click id that reaches a payment page is never lost.
+        await commits.CommitAsync(s => s.Events.StartStream(clickId, click), ct);
 
         http.Response.Cookies.Append(VisitorCookie, visitorId, new CookieOptions
         {

@@ -1,3 +1,4 @@
+using Marten.Schema;
 using Donations.Contracts.Ingestion;
 using Donations.ServiceDefaults.Storage;
 using JasperFx;
@@ -16,22 +17,23 @@ public sealed record IntakeResult(Intake? Outcome, string? Problem)
 }
 
 /// <summary>What Ingestion knows of one payment's money: enough to refuse a refund above what remains.</summary>
+/// <remarks>Read in one session and written in another (the group commit), so writes name the version they read.</remarks>
 public sealed class DonationBalance
 {
     public Guid Id { get; set; }
     public string? Currency { get; set; }
     public long? AmountMinor { get; set; }
     public long RefundedMinor { get; set; }
-    public Guid Version { get; set; }
+    [Version] public Guid Version { get; set; }
 }
 
 /// <summary>
 /// The one door money comes through, whatever the provider. Each payment and each refund is the first event of
 /// a stream whose id is derived from (NGO, provider, transaction id), so a second delivery — sequential or
 /// concurrent, before or after a restart — collides in PostgreSQL and is answered as a duplicate. Nothing is
-/// answered before it is committed.
+/// answered before it is committed; concurrent deliveries share commits (<see cref="GroupCommit"/>).
 /// </summary>
-public sealed class DonationIntake(ISessionFactory sessions)
+public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits)
 {
     private const int Attempts = 4;
 
@@ -39,30 +41,32 @@ public sealed class DonationIntake(ISessionFactory sessions)
 
     private static Guid RefundStreamId(DonationRefunded r) => StableId.From("refund", r.NgoId, r.Provider, r.RefundTxId);
 
-    public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(async session =>
+    public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(async read =>
     {
         // A plain redelivery is answered without an append: a rolled-back append would leave a gap in the event
         // sequence that the forwarder waits out. Concurrent twins still collide in the database.
-        if (await session.Events.FetchStreamStateAsync(donation.DonationId, ct) is not null) return IntakeResult.Duplicate;
-        session.Events.StartStream(donation.DonationId, donation);
-        var balance = await session.LoadAsync<DonationBalance>(donation.DonationId, ct);
-        if (balance is null) session.Insert(new DonationBalance { Id = donation.DonationId, Currency = donation.Currency, AmountMinor = donation.AmountMinor });
-        else
+        if (await read.Events.FetchStreamStateAsync(donation.DonationId, ct) is not null) return IntakeResult.Duplicate;
+        var balance = await read.LoadAsync<DonationBalance>(donation.DonationId, ct);
+        return await CommitAsync(session =>
         {
-            // Refunds that arrived before their payment are already counted here.
-            balance.Currency = donation.Currency;
-            balance.AmountMinor = donation.AmountMinor;
-            session.Update(balance);
-        }
-        return await CommitAsync(session, ct);
+            session.Events.StartStream(donation.DonationId, donation);
+            if (balance is null) session.Insert(new DonationBalance { Id = donation.DonationId, Currency = donation.Currency, AmountMinor = donation.AmountMinor });
+            else
+            {
+                // Refunds that arrived before their payment are already counted here.
+                balance.Currency = donation.Currency;
+                balance.AmountMinor = donation.AmountMinor;
+                session.Update(balance);
+            }
+        }, ct);
     }, ct);
 
-    public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct) => WithRetriesAsync(async session =>
+    public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct) => WithRetriesAsync(async read =>
     {
         var streamId = RefundStreamId(refund);
-        if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null) return IntakeResult.Duplicate;
+        if (await read.Events.FetchStreamStateAsync(streamId, ct) is not null) return IntakeResult.Duplicate;
 
-        var balance = await session.LoadAsync<DonationBalance>(refund.DonationId, ct);
+        var balance = await read.LoadAsync<DonationBalance>(refund.DonationId, ct);
         if (balance?.AmountMinor is { } amount)
         {
             if (balance.Currency != refund.Currency)
@@ -71,23 +75,23 @@ public sealed class DonationIntake(ISessionFactory sessions)
                 return IntakeResult.Refused($"The refund of {refund.AmountMinor} is more than the {amount - balance.RefundedMinor} that remains of payment '{refund.PaymentTxId}'.");
         }
 
-        session.Events.StartStream(streamId, refund);
-        if (balance is null) session.Insert(new DonationBalance { Id = refund.DonationId, RefundedMinor = refund.AmountMinor });
-        else
+        return await CommitAsync(session =>
         {
-            balance.RefundedMinor += refund.AmountMinor;
-            session.Update(balance);
-        }
-        return await CommitAsync(session, ct);
+            session.Events.StartStream(streamId, refund);
+            if (balance is null) session.Insert(new DonationBalance { Id = refund.DonationId, RefundedMinor = refund.AmountMinor });
+            else
+            {
+                balance.RefundedMinor += refund.AmountMinor;
+                session.Update(balance);
+            }
+        }, ct);
     }, ct);
 
     /// <summary>Records a fact that is not money, once per stream id.</summary>
-    public Task<IntakeResult> RecordOnceAsync(Guid streamId, object fact, CancellationToken ct) => WithRetriesAsync(async session =>
-    {
-        if (await session.Events.FetchStreamStateAsync(streamId, ct) is not null) return IntakeResult.Duplicate;
-        session.Events.StartStream(streamId, fact);
-        return await CommitAsync(session, ct);
-    }, ct);
+    public Task<IntakeResult> RecordOnceAsync(Guid streamId, object fact, CancellationToken ct) => WithRetriesAsync(async read =>
+        await read.Events.FetchStreamStateAsync(streamId, ct) is not null
+            ? IntakeResult.Duplicate
+            : await CommitAsync(session => session.Events.StartStream(streamId, fact), ct), ct);
 
     /// <summary>The currency of a payment already received, for refunds whose notification does not name one.</summary>
     public async Task<string?> PaymentCurrencyAsync(Guid donationId, CancellationToken ct)
@@ -96,11 +100,11 @@ public sealed class DonationIntake(ISessionFactory sessions)
         return (await session.LoadAsync<DonationBalance>(donationId, ct))?.Currency;
     }
 
-    private static async Task<IntakeResult> CommitAsync(IDocumentSession session, CancellationToken ct)
+    private async Task<IntakeResult> CommitAsync(Action<IDocumentSession> write, CancellationToken ct)
     {
         try
         {
-            await session.SaveChangesAsync(ct);
+            await commits.CommitAsync(write, ct);
             return IntakeResult.Accepted;
         }
         catch (ExistingStreamIdCollisionException)
@@ -110,14 +114,14 @@ public sealed class DonationIntake(ISessionFactory sessions)
     }
 
     /// <summary>Two deliveries touching the same payment's balance at once: the loser reads again and decides again.</summary>
-    private async Task<IntakeResult> WithRetriesAsync(Func<IDocumentSession, Task<IntakeResult>> attempt, CancellationToken ct)
+    private async Task<IntakeResult> WithRetriesAsync(Func<IQuerySession, Task<IntakeResult>> attempt, CancellationToken ct)
     {
         for (var i = 1; ; i++)
         {
-            await using var session = sessions.OpenSession();
+            await using var read = sessions.QuerySession();
             try
             {
-                return await attempt(session);
+                return await attempt(read);
             }
             catch (Exception e) when (i < Attempts && e is ConcurrencyException or DocumentAlreadyExistsException)
             {

@@ -1,3 +1,4 @@
+using Marten.Schema;
 using Donations.Contracts.Attribution;
 
 namespace Donations.Reporting.Donations;
@@ -11,7 +12,7 @@ public sealed class DonationView
     public string ProviderTxId { get; set; } = "";
     public DateTimeOffset OccurredAt { get; set; }
     public DonationAttributed Latest { get; set; } = null!;
-    public Guid Version { get; set; }
+    [Version] public Guid Version { get; set; }
 }
 
 /// <summary>Every revision Reporting has received, kept so that a report can say what it said at any past moment.</summary>

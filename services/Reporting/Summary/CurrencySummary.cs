@@ -1,3 +1,5 @@
+using Marten.Schema;
+
 namespace Donations.Reporting.Summary;
 
 /// <summary>An NGO's running totals in one currency. Never summed across currencies.</summary>
@@ -10,7 +12,7 @@ public sealed class CurrencySummary
     public long RefundedMinor { get; set; }
     public long AttributedMinor { get; set; }
     public int Donations { get; set; }
-    public Guid Version { get; set; }
+    [Version] public Guid Version { get; set; }
 
     public static string DocumentId(string ngo, string currency) => $"{ngo}/{currency}";
 }
