@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Donations.Testing;
 
 namespace Donations.EndToEndTests;
 

@@ -5,6 +5,7 @@ using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Donations.ServiceDefaults.Storage;
 using Marten;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Donations.Ingestion.Links;
@@ -47,9 +48,14 @@ public static class LinkEndpoints
     /// Records the click, then sends the visitor on to the payment page with the click id appended. Concurrent
     /// clicks share commits (<see cref="GroupCommit"/>); docs/benchmarks.md has the numbers.
     /// </summary>
-    private static async Task<IResult> Follow(string code, HttpContext http, IQuerySession session, GroupCommit commits, ClickDetails details, CancellationToken ct)
+    private static async Task<IResult> Follow(
+        string code, HttpContext http, IQuerySession session, IMemoryCache cache, GroupCommit commits, ClickDetails details, CancellationToken ct)
     {
-        if (code.Length > 32 || await session.LoadAsync<Link>(code, ct) is not { } link)
+        // A link never changes once created, so it is read once per instance (unknown codes are not cached).
+        var link = code.Length > 32 ? null : cache.Get<Link>($"link:{code}");
+        if (link is null && code.Length <= 32 && await session.LoadAsync<Link>(code, ct) is { } stored)
+            link = cache.Set($"link:{code}", stored, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(30), Size = 1 });
+        if (link is null)
             return Problems.NotFound($"No tracked link has the code '{code}'.");
 
         var visitorId = http.Request.Cookies[VisitorCookie] is { Length: > 0 and <= 64 } known ? known : Guid.CreateVersion7().ToString("N");

@@ -22,7 +22,8 @@ public static class ProviderEndpoints
     /// cloudpayments <c>{apiSecret}</c>; yookassa <c>{allowedNetworks?, trustedProxies?, shopId?, secretKey?}</c>;
     /// vk <c>{groupId, secret, confirmation}</c>; generic <c>{secret}</c>. Secrets are stored, never echoed.
     /// </summary>
-    private static async Task<IResult> Put(string ngo, string provider, ProviderSettingsBody body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Put(
+        string ngo, string provider, ProviderSettingsBody body, IDocumentSession session, ProviderSettingsCache cache, TimeProvider clock, CancellationToken ct)
     {
         var id = ProviderSettings.DocumentId(ngo, provider);
         var now = clock.GetUtcNow();
@@ -50,6 +51,7 @@ public static class ProviderEndpoints
         var stream = StableId.From("provider", ngo, provider);
         session.Events.Append(stream, new ProviderConfigured(ngo, provider, now));
         await session.SaveChangesAsync(ct);
+        cache.Forget(ngo, provider);
         return TypedResults.Ok(new
         {
             provider, configured = true, groupId = settings.VkGroupId, allowedNetworks = settings.AllowedNetworks, trustedProxies = settings.TrustedProxies,

@@ -29,6 +29,8 @@ public static class IngestionStore
                 typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded));
         builder.Services.AddSingleton<DonationIntake>();
         builder.Services.AddSingleton<ClickDetails>();
+        builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
+        builder.Services.AddSingleton<ProviderSettingsCache>();
         YooKassaApi.Register(builder);
     }
 }

@@ -43,10 +43,11 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
 
     public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(async read =>
     {
-        // A plain redelivery is answered without an append: a rolled-back append would leave a gap in the event
-        // sequence that the forwarder waits out. Concurrent twins still collide in the database.
-        if (await read.Events.FetchStreamStateAsync(donation.DonationId, ct) is not null) return IntakeResult.Duplicate;
+        // A stored payment always has a balance with its amount: a plain redelivery is answered from that one read,
+        // without an append whose rollback would leave a gap in the event sequence for the forwarder to wait out.
+        // Concurrent twins still collide in the database.
         var balance = await read.LoadAsync<DonationBalance>(donation.DonationId, ct);
+        if (balance?.AmountMinor is not null) return IntakeResult.Duplicate;
         return await CommitAsync(session =>
         {
             session.Events.StartStream(donation.DonationId, donation);

@@ -15,9 +15,11 @@ public static class WebhookGate
         string ngo, string provider, HttpRequest request, IQuerySession session, CancellationToken ct)
     {
         if (await WebhookBody.ReadAsync(request, ct) is not { } body) return (null, Problems.TooLarge(WebhookBody.MaxBytes));
-        if (await session.LoadAsync<NgoAccount>(ngo, ct) is null) return (null, Problems.NotFound($"No NGO has the id '{ngo}'."));
-        if (await session.LoadAsync<ProviderSettings>(ProviderSettings.DocumentId(ngo, provider), ct) is not { } settings)
-            return (null, Problems.NotFound($"{provider} webhooks are not configured for NGO '{ngo}'; PUT /api/ngos/{ngo}/providers/{provider} first."));
-        return (new Delivery(ngo, body, settings), null);
+        // Settings exist only for an NGO that exists, so the NGO is looked up only to say which is missing.
+        if (await request.HttpContext.RequestServices.GetRequiredService<ProviderSettingsCache>().FindAsync(ngo, provider, ct) is { } settings)
+            return (new Delivery(ngo, body, settings), null);
+        return await session.LoadAsync<NgoAccount>(ngo, ct) is null
+            ? (null, Problems.NotFound($"No NGO has the id '{ngo}'."))
+            : (null, Problems.NotFound($"{provider} webhooks are not configured for NGO '{ngo}'; PUT /api/ngos/{ngo}/providers/{provider} first."));
     }
 }

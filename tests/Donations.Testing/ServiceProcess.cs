@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 
-namespace Donations.EndToEndTests;
+namespace Donations.Testing;
 
 /// <summary>One service started from its build output as a real process, with its output kept in a log file.</summary>
 public sealed class ServiceProcess : IAsyncDisposable

@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Donations.Testing;
+
+namespace Donations.LoadTests;
+
+/// <summary>
+/// Signed generic webhooks and tracked-link redirects against the running system, once with every request in its
+/// own transaction and once with group commit, in the same run on the same machine.
+/// </summary>
+public static class IngestBenchmark
+{
+    private const string Secret = "benchmark-generic-secret-0123456789";
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(int clients, TimeSpan duration)
+    {
+        var results = new List<Result>
+        {
+            await Baselines.OneRowPerTransactionAsync(duration),
+            await IntakeBenchmark.RunAsync(grouped: false, clients, duration),
+            await IntakeBenchmark.RunAsync(grouped: true, clients, duration),
+        };
+        foreach (var grouped in new[] { false, true })
+        {
+            var mode = grouped ? "group commit" : "one transaction per request";
+            Console.Error.WriteLine($"Starting the system ({mode})…");
+            await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"),
+                new Dictionary<string, string> { ["Donations__GroupCommit"] = grouped ? "true" : "false", ["Logging__LogLevel__Default"] = "Warning" });
+            var (ngo, code) = await SetUpAsync(system);
+            using var http = system.Client(system.Ingestion, connections: clients);
+
+            results.Add(await Measure.ConcurrentlyAsync($"webhooks, {mode}, {clients} clients", clients, duration, async (client, n) =>
+            {
+                var body = JsonSerializer.Serialize(new
+                {
+                    type = "donation.succeeded", id = $"bench-{client}-{n}", amountMinor = 150_00, currency = "RUB", occurredAt = DateTimeOffset.UtcNow,
+                });
+                var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{t}.{body}")));
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/generic/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.Add("Donations-Signature", $"t={t},v1={signature}");
+                using var response = await http.SendAsync(request);
+                return response.StatusCode == HttpStatusCode.OK;
+            }));
+
+            results.Add(await Measure.ConcurrentlyAsync($"redirects, {mode}, {clients} clients", clients, duration, async (_, _) =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/r/{code}");
+                request.Headers.UserAgent.ParseAdd("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36");
+                using var response = await http.SendAsync(request);
+                return response.StatusCode == HttpStatusCode.Redirect;
+            }));
+        }
+        return results;
+    }
+
+    private static async Task<(string Ngo, string Code)> SetUpAsync(LocalSystem system)
+    {
+        var ngo = $"bench-{Guid.NewGuid():N}"[..20];
+        using var admin = system.Client(system.Ingestion, LocalSystem.AdminKey);
+        var keys = (await (await admin.PostAsJsonAsync("/api/ngos", new { id = ngo, name = "Benchmark" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
+        using var manager = system.Client(system.Ingestion, keys["managerKey"]!.GetValue<string>());
+        (await manager.PutAsJsonAsync($"/api/ngos/{ngo}/providers/generic", new { secret = Secret })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/campaigns", new { id = "bench", name = "Bench", startsAt = DateTimeOffset.UtcNow })).EnsureSuccessStatusCode();
+        (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/posts", new { id = "wall-1_1", campaignId = "bench" })).EnsureSuccessStatusCode();
+        var link = (await (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/links", new { postId = "wall-1_1", targetUrl = "https://pay.example.org/" }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
+        return (ngo, link["code"]!.GetValue<string>());
+    }
+}
