@@ -1,7 +1,7 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
 using Donations.Reporting.Storage;
-using Donations.Reporting.Summary;
+using Donations.Reporting.Reports;
 using Donations.ServiceDefaults.Hosting;
 using Donations.ServiceDefaults.Messaging;
 using Donations.ServiceDefaults.Security;
@@ -18,7 +18,7 @@ builder.AddDonationsMessaging(bus =>
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapSummary();
+app.MapReports();
 app.MapDonations();
 app.Run();
 

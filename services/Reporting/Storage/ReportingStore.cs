@@ -1,6 +1,5 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
-using Donations.Reporting.Summary;
 using Donations.ServiceDefaults.Storage;
 
 namespace Donations.Reporting.Storage;
@@ -13,7 +12,6 @@ public static class ReportingStore
             options.Schema.For<DonationView>().UseOptimisticConcurrency(true)
                 .Index(d => d.NgoId).Index(d => d.ProviderTxId);
             options.Schema.For<LedgerEntry>().Index(e => e.NgoId).Index(e => e.DonationId);
-            options.Schema.For<CurrencySummary>().UseOptimisticConcurrency(true).Index(s => s.NgoId);
             options.Schema.For<NgoProfile>();
             options.Schema.For<CampaignView>().Index(c => c.NgoId);
             options.Schema.For<FundraiserView>().Index(f => f.NgoId);

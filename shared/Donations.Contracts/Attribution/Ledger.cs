@@ -38,7 +38,8 @@ public sealed record DonationAttributed(
     int SettingsVersion,
     IReadOnlyList<Credit> Credits,
     DateTimeOffset DecidedAt,
-    long? FeeMinor = null);
+    long? FeeMinor = null,
+    string? DonorId = null);
 
 public static class Causes
 {

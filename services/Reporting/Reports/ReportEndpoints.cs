@@ -1,0 +1,245 @@
+using Donations.Reporting.Catalog;
+using Donations.ServiceDefaults.Http;
+using Donations.ServiceDefaults.Security;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Donations.Reporting.Reports;
+
+public sealed record ReportParameters(
+    [FromRoute(Name = "ngo")] string Ngo,
+    [FromQuery(Name = "from")] DateOnly? From,
+    [FromQuery(Name = "to")] DateOnly? To,
+    [FromQuery(Name = "asOf")] DateTimeOffset? AsOf,
+    [FromQuery(Name = "format")] string? Format,
+    [FromQuery(Name = "timeZone")] string? TimeZone);
+
+/// <summary>What finance teams read. Every report takes from/to, asOf and format=csv (see <see cref="ReportQuery"/>).</summary>
+public static class ReportEndpoints
+{
+    public static void MapReports(this IEndpointRouteBuilder app)
+    {
+        var reports = app.MapGroup("/api/ngos/{ngo}/reports").RequireNgoKey(NgoRoles.Viewer).WithTags("Reports");
+        reports.MapGet("/summary", Summary);
+        reports.MapGet("/posts", Posts);
+        reports.MapGet("/campaigns", Campaigns);
+        reports.MapGet("/fundraisers", Fundraisers);
+        reports.MapGet("/fundraisers/{id}", Fundraiser);
+        reports.MapGet("/daily", Daily);
+        reports.MapGet("/payouts", Payouts);
+        reports.MapGet("/verification", Verification);
+    }
+
+    private static async Task<IResult> Run(ReportParameters p, IQuerySession session, Func<ReportSql, Task<IResult>> report)
+    {
+        var (query, problem) = ReportQuery.Of(p.Ngo, p.From, p.To, p.AsOf, p.Format, p.TimeZone);
+        return problem ?? await report(new ReportSql(session, query!));
+    }
+
+    private static Task<IResult> Summary([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    {
+        var currencies = await sql.RowsAsync<CurrencyRow>("""
+            select jsonb_build_object('currency', dn.currency, 'grossMinor', sum(dn.amount), 'refundedMinor', sum(dn.refunded), 'feeMinor', sum(dn.fee),
+                                      'attributedMinor', coalesce(sum(a.attributed), 0), 'donations', count(*))
+            from donations dn left join (select id, sum(amount) as attributed from credits group by id) a on a.id = dn.id
+            group by dn.currency order by dn.currency
+            """, ct);
+        var reasons = await sql.RowsAsync<ReasonRow>("""
+            select jsonb_build_object('currency', currency, 'reason', reason, 'netMinor', sum(amount - refunded), 'donations', count(*))
+            from donations where status = 'unattributed' group by currency, reason order by currency, reason
+            """, ct);
+        var report = new SummaryReport(currencies.Select(CurrencyTotals.Of).ToList(), reasons);
+        return sql.Query.Csv
+            ? Csv.File("summary", ["currency", "gross", "refunded", "net", "attributed", "unattributed", "fee", "net_of_fee", "donations"],
+                report.Currencies.Select(c => Row(c.Currency, c.GrossMinor, c.RefundedMinor, c.NetMinor, c.AttributedMinor, c.UnattributedMinor, c.FeeMinor, c.NetOfFeeMinor)
+                    .Append(c.Donations.ToString()).ToList()))
+            : TypedResults.Ok(report);
+    });
+
+    private static Task<IResult> Posts([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    {
+        var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
+        var credits = (await CreditsByAsync(sql, "post", ct)).ToLookup(c => c.Key);
+        var clicks = (await ClicksByAsync(sql, "postId", ct)).ToDictionary(c => c.Key);
+        var spend = (await SpendByAsync(sql, "postId", ct)).ToLookup(s => s.Key);
+        var lines = posts.Select(post =>
+        {
+            var click = clicks.GetValueOrDefault(post.PostId);
+            var donations = credits[post.PostId].Sum(c => c.Donations);
+            return new PostLine(post.PostId, post.CampaignId, post.FundraiserId, post.PublishedAt, click?.Clicks ?? 0, click?.BotClicks ?? 0, donations,
+                click is { Clicks: > 0 } ? Math.Round((double)donations / click.Clicks, 4) : null, MoneyLine.Join(post.PostId, credits, spend));
+        }).ToList();
+        return sql.Query.Csv
+            ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "donations", "conversion", .. MoneyHeaders],
+                lines.SelectMany(l => MoneyRows(l.Money, [l.PostId, l.CampaignId, l.FundraiserId, l.Clicks.ToString(), l.BotClicks.ToString(), l.Donations.ToString(), Csv.Number(l.Conversion)])))
+            : TypedResults.Ok(lines);
+    });
+
+    private static Task<IResult> Campaigns([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    {
+        var campaigns = await session.Query<CampaignView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.StartsAt).ToListAsync(ct);
+        var credits = (await CreditsByAsync(sql, "campaign", ct)).ToLookup(c => c.Key);
+        var spend = (await SpendByAsync(sql, "campaignId", ct)).ToLookup(s => s.Key);
+        var lines = campaigns.Select(c => new CampaignLine(c.CampaignId, c.Name, c.StartsAt, c.EndsAt, MoneyLine.Join(c.CampaignId, credits, spend))).ToList();
+        return sql.Query.Csv
+            ? Csv.File("campaigns", ["campaign_id", "name", .. MoneyHeaders], lines.SelectMany(l => MoneyRows(l.Money, [l.CampaignId, l.Name])))
+            : TypedResults.Ok(lines);
+    });
+
+    private static Task<IResult> Fundraisers([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    {
+        var lines = await FundraiserLinesAsync(sql, session, clock, ct);
+        return sql.Query.Csv ? FundraisersCsv(lines) : TypedResults.Ok(lines);
+    });
+
+    private static async Task<IResult> Fundraiser(string id, [AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
+        await Run(p, session, async sql =>
+        {
+            var line = (await FundraiserLinesAsync(sql, session, clock, ct)).FirstOrDefault(f => f.FundraiserId == id);
+            return line is null ? Problems.NotFound($"NGO '{p.Ngo}' has no fundraiser '{id}'.") : sql.Query.Csv ? FundraisersCsv([line]) : TypedResults.Ok(line);
+        });
+
+    /// <summary>
+    /// Goal against money raised net of refunds, counting donations made by the deadline — even those reported after
+    /// it — and every refund, whenever it came.
+    /// </summary>
+    private static async Task<IReadOnlyList<FundraiserLine>> FundraiserLinesAsync(ReportSql sql, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        var fundraisers = await session.Query<FundraiserView>().Where(x => x.NgoId == sql.Query.Ngo).OrderBy(x => x.Deadline).ToListAsync(ct);
+        var raised = (await sql.RowsAsync<CreditRow>($"""
+            select jsonb_build_object('key', c.fundraiser, 'currency', c.currency, 'attributedMinor', sum(c.amount),
+                                      'donations', count(distinct c.id), 'donors', count(distinct c.donor))
+            from credits c join {sql.Table<FundraiserView>()} f on f.data->>'ngoId' = ? and f.data->>'fundraiserId' = c.fundraiser
+            where c.currency = f.data->>'currency' and c.occurred_at <= (f.data->>'deadline')::timestamptz
+            group by c.fundraiser, c.currency
+            """, ct, sql.Query.Ngo)).ToDictionary(r => r.Key);
+        var now = sql.Query.AsOf ?? clock.GetUtcNow();
+        return fundraisers.Select(f =>
+        {
+            var r = raised.GetValueOrDefault(f.FundraiserId);
+            var amount = r?.AttributedMinor ?? 0;
+            return new FundraiserLine(f.FundraiserId, f.Title, f.CampaignId, f.Currency, f.GoalMinor, amount,
+                f.GoalMinor > 0 ? Math.Round(100.0 * amount / f.GoalMinor, 2) : 0, r?.Donations ?? 0, r?.Donors ?? 0, f.Deadline,
+                FundraiserStatus.Of(amount, f.GoalMinor, f.Deadline, now));
+        }).ToList();
+    }
+
+    private static IResult FundraisersCsv(IEnumerable<FundraiserLine> lines) =>
+        Csv.File("fundraisers", ["fundraiser_id", "title", "campaign_id", "currency", "goal", "raised", "percent", "donations", "donors", "deadline", "status"],
+            lines.Select(f => new[]
+            {
+                f.FundraiserId, f.Title, f.CampaignId, f.Currency, Csv.Major(f.GoalMinor, f.Currency), Csv.Major(f.RaisedMinor, f.Currency), Csv.Number(f.Percent),
+                f.Donations.ToString(), f.Donors.ToString(), f.Deadline.ToString("O"), f.Status,
+            }));
+
+    private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    {
+        if (by is not (null or "post" or "campaign")) return Problems.BadRequest("'by' is 'post' or 'campaign'.");
+        var days = await sql.RowsAsync<DayRow>("""
+            select jsonb_build_object('day', dn.day::text, 'currency', dn.currency, 'grossMinor', sum(dn.amount), 'refundedMinor', sum(dn.refunded),
+                                      'attributedMinor', coalesce(sum(a.attributed), 0), 'donations', count(*))
+            from donations dn left join (select id, sum(amount) as attributed from credits group by id) a on a.id = dn.id
+            group by dn.day, dn.currency order by dn.day, dn.currency
+            """, ct);
+        IReadOnlyList<DayKeyRow> byKey = by is null ? [] : await sql.RowsAsync<DayKeyRow>($"""
+            select jsonb_build_object('day', day::text, 'key', {by}, 'currency', currency, 'attributedMinor', sum(amount))
+            from credits where {by} is not null group by day, {by}, currency order by day, {by}, currency
+            """, ct);
+        var report = new DailyReport(days.Select(DayTotals.Of).ToList(), byKey);
+        if (!sql.Query.Csv) return TypedResults.Ok(report);
+        return by is null
+            ? Csv.File("daily", ["day", "currency", "gross", "refunded", "net", "attributed", "unattributed", "donations"],
+                report.Days.Select(d => Row(d.Currency, d.GrossMinor, d.RefundedMinor, d.NetMinor, d.AttributedMinor, d.UnattributedMinor).Prepend(d.Day).Append(d.Donations.ToString()).ToList()))
+            : Csv.File($"daily-by-{by}", ["day", by, "currency", "attributed"], byKey.Select(d => new[] { d.Day, d.Key, d.Currency, Csv.Major(d.AttributedMinor, d.Currency) }));
+    });
+
+    private static Task<IResult> Payouts([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    {
+        var received = await sql.RowsAsync<ProviderMoneyRow>("""
+            select jsonb_build_object('provider', provider, 'currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded),
+                                      'feeMinor', sum(fee), 'donations', count(*))
+            from donations group by provider, currency order by provider, currency
+            """, ct);
+        var payouts = (await session.Query<PayoutEntry>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct))
+            .Where(x => sql.Query.AsOf is null || x.OccurredAt <= sql.Query.AsOf).ToList();
+        var lines = received.Select(r => (r.Provider, r.Currency)).Union(payouts.Select(x => (x.Provider, x.Currency))).Order().Select(key =>
+        {
+            var r = received.FirstOrDefault(x => (x.Provider, x.Currency) == key);
+            var paid = payouts.Where(x => (x.Provider, x.Currency) == key && x.Succeeded).ToList();
+            var net = (r?.GrossMinor ?? 0) - (r?.RefundedMinor ?? 0);
+            return new PayoutLine(key.Provider, key.Currency, r?.GrossMinor ?? 0, r?.RefundedMinor ?? 0, r?.FeeMinor ?? 0, net - (r?.FeeMinor ?? 0), r?.Donations ?? 0,
+                paid.Sum(x => x.AmountMinor), paid.Sum(x => x.FeeMinor), paid.Sum(x => x.AmountMinor - x.FeeMinor),
+                payouts.Count(x => (x.Provider, x.Currency) == key && !x.Succeeded));
+        }).ToList();
+        return sql.Query.Csv
+            ? Csv.File("payouts", ["provider", "currency", "gross", "refunded", "fee", "net_of_fee", "donations", "paid_out", "payout_fee", "reached_bank", "failed_payouts"],
+                lines.Select(l => Row(l.Currency, l.GrossMinor, l.RefundedMinor, l.FeeMinor, l.NetOfFeeMinor).Prepend(l.Provider).Append(l.Donations.ToString())
+                    .Concat(Row(l.Currency, l.PaidOutMinor, l.PayoutFeeMinor, l.ReachedBankMinor).Skip(1)).Append(l.FailedPayouts.ToString()).ToList()))
+            : TypedResults.Ok(lines);
+    });
+
+    /// <summary>Money raised through posts while the community was verified, and while it was not: per post, to compare.</summary>
+    private static Task<IResult> Verification([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    {
+        var changes = (await session.LoadAsync<NgoProfile>(p.Ngo, ct))?.Verification.OrderBy(v => v.At).ToList() ?? [];
+        var lines = new List<VerificationPeriod>();
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var from = changes[i].At;
+            DateTimeOffset? until = i + 1 < changes.Count ? changes[i + 1].At : null;
+            var rows = await sql.RowsAsync<CreditRow>($"""
+                select jsonb_build_object('key', '', 'currency', currency, 'attributedMinor', sum(amount), 'donations', count(distinct post), 'donors', 0)
+                from credits where post is not null and occurred_at >= ?{(until is null ? "" : " and occurred_at < ?")} group by currency order by currency
+                """, ct, until is null ? [from] : [from, until.Value]);
+            lines.AddRange(rows.Select(r => new VerificationPeriod(changes[i].Verified, from, until, r.Currency, r.AttributedMinor, r.Donations,
+                r.Donations > 0 ? r.AttributedMinor / r.Donations : 0)));
+            if (rows.Count == 0) lines.Add(new VerificationPeriod(changes[i].Verified, from, until, "", 0, 0, 0));
+        }
+        return sql.Query.Csv
+            ? Csv.File("verification", ["verified", "from", "until", "currency", "attributed_to_posts", "posts_credited", "per_post"],
+                lines.Select(l => new[]
+                {
+                    l.Verified ? "true" : "false", l.From.ToString("O"), l.Until?.ToString("O"), l.Currency,
+                    l.Currency == "" ? "" : Csv.Major(l.AttributedToPostsMinor, l.Currency), l.PostsCredited.ToString(), l.Currency == "" ? "" : Csv.Major(l.PerPostMinor, l.Currency),
+                }))
+            : TypedResults.Ok(lines);
+    });
+
+    private static Task<IReadOnlyList<CreditRow>> CreditsByAsync(ReportSql sql, string column, CancellationToken ct) => sql.RowsAsync<CreditRow>($"""
+        select jsonb_build_object('key', {column}, 'currency', currency, 'attributedMinor', sum(amount), 'donations', count(distinct id), 'donors', count(distinct donor))
+        from credits where {column} is not null group by {column}, currency
+        """, ct);
+
+    private static Task<IReadOnlyList<ClickRow>> ClicksByAsync(ReportSql sql, string field, CancellationToken ct)
+    {
+        var (period, parameters) = sql.Period("(data->>'clickedAt')::timestamptz");
+        return sql.RowsAsync<ClickRow>($"""
+            select jsonb_build_object('key', k, 'clicks', humans, 'botClicks', bots) from (
+              select data->>'{field}' as k, count(*) filter (where not (data->>'isBot')::boolean) as humans, count(*) filter (where (data->>'isBot')::boolean) as bots
+              from {sql.Table<ClickFact>()} where data->>'ngoId' = ? and data->>'{field}' is not null{period} group by 1) x
+            """, ct, [sql.Query.Ngo, .. parameters]);
+    }
+
+    private static Task<IReadOnlyList<SpendRow>> SpendByAsync(ReportSql sql, string field, CancellationToken ct)
+    {
+        var (period, parameters) = sql.Period("(data->>'spentAt')::timestamptz");
+        return sql.RowsAsync<SpendRow>($"""
+            select jsonb_build_object('key', k, 'currency', cur, 'ownMinor', own, 'grantMinor', grants) from (
+              select data->>'{field}' as k, data->>'currency' as cur,
+                     coalesce(sum((data->>'amountMinor')::bigint) filter (where data->>'source' = 'own'), 0) as own,
+                     coalesce(sum((data->>'amountMinor')::bigint) filter (where data->>'source' = 'vk_grant'), 0) as grants
+              from {sql.Table<SpendEntry>()} where data->>'ngoId' = ? and data->>'{field}' is not null{period} group by 1, 2) x
+            """, ct, [sql.Query.Ngo, .. parameters]);
+    }
+
+    private static readonly string[] MoneyHeaders = ["currency", "attributed", "donations_in_currency", "spend_own", "spend_vk_grant", "raised_per_ruble_spent", "raised_per_grant_ruble"];
+
+    private static IEnumerable<IReadOnlyList<string?>> MoneyRows(IReadOnlyList<MoneyLine> money, string?[] leading) =>
+        money.Count == 0
+            ? [[.. leading, "", "", "", "", "", "", ""]]
+            : money.Select(m => (IReadOnlyList<string?>)[.. leading, m.Currency, Csv.Major(m.AttributedMinor, m.Currency), m.Donations.ToString(),
+                Csv.Major(m.SpendOwnMinor, m.Currency), Csv.Major(m.SpendGrantMinor, m.Currency), Csv.Number(m.RaisedPerRubleSpent), Csv.Number(m.RaisedPerGrantRuble)]);
+
+    /// <summary>The currency, then each amount in its major units.</summary>
+    private static IEnumerable<string?> Row(string currency, params long[] amounts) => amounts.Select(a => Csv.Major(a, currency)).Prepend(currency);
+}
