@@ -95,11 +95,12 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
     }
 
     public static string DonationBody(
-        string txId, long amountMinor, string? clickId = null, string currency = "RUB", string? fundraiserId = null, string? subscriptionId = null) =>
+        string txId, long amountMinor, string? clickId = null, string currency = "RUB", string? fundraiserId = null, string? subscriptionId = null,
+        DateTimeOffset? occurredAt = null, string? donorId = null) =>
         JsonSerializer.Serialize(new
         {
-            type = "donation.succeeded", id = txId, amountMinor, currency, occurredAt = DateTimeOffset.UtcNow.AddSeconds(-5), clickId, fundraiserId,
-            subscriptionId, donor = new { email = "donor@example.org" },
+            type = "donation.succeeded", id = txId, amountMinor, currency, occurredAt = occurredAt ?? DateTimeOffset.UtcNow.AddSeconds(-5), clickId, fundraiserId,
+            subscriptionId, donor = new { id = donorId, email = "donor@example.org" },
         });
 
     public static string RefundBody(string refundTxId, string refundOf, long amountMinor, string currency = "RUB") =>

@@ -185,12 +185,15 @@ public static class ReportEndpoints
         var lines = new List<VerificationPeriod>();
         for (var i = 0; i < changes.Count; i++)
         {
-            var from = changes[i].At;
+            // The first status stands for everything before the first change, as registered.
+            DateTimeOffset? since = i == 0 ? null : changes[i].At;
             DateTimeOffset? until = i + 1 < changes.Count ? changes[i + 1].At : null;
+            var bounds = new[] { since is null ? null : " and occurred_at >= ?", until is null ? null : " and occurred_at < ?" };
             var rows = await sql.RowsAsync<CreditRow>($"""
                 select jsonb_build_object('key', '', 'currency', currency, 'attributedMinor', sum(amount), 'donations', count(distinct post), 'donors', 0)
-                from credits where post is not null and occurred_at >= ?{(until is null ? "" : " and occurred_at < ?")} group by currency order by currency
-                """, ct, until is null ? [from] : [from, until.Value]);
+                from credits where post is not null{string.Concat(bounds)} group by currency order by currency
+                """, ct, new[] { since, until }.OfType<DateTimeOffset>().Cast<object>().ToArray());
+            var from = changes[i].At;
             lines.AddRange(rows.Select(r => new VerificationPeriod(changes[i].Verified, from, until, r.Currency, r.AttributedMinor, r.Donations,
                 r.Donations > 0 ? r.AttributedMinor / r.Donations : 0)));
             if (rows.Count == 0) lines.Add(new VerificationPeriod(changes[i].Verified, from, until, "", 0, 0, 0));

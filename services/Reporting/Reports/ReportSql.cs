@@ -1,3 +1,4 @@
+using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
 using Marten;
 
@@ -6,7 +7,9 @@ namespace Donations.Reporting.Reports;
 /// <summary>
 /// The donations a report counts, as SQL over Reporting's own documents: the latest decision about each donation, or
 /// with <c>asOf</c> the latest revision decided by then, restricted to the period. Every report starts from this
-/// <c>donations</c> relation (one row per donation, credits as a JSON array) and aggregates it in PostgreSQL.
+/// <c>donations</c> relation (one row per donation, credits as a JSON array) or its <c>credits</c> (one row per
+/// credit; a fundraiser's credit counts for the fundraiser's campaign even if it was decided before Attribution
+/// knew the campaign) and aggregates it in PostgreSQL.
 /// </summary>
 public sealed class ReportSql
 {
@@ -41,9 +44,10 @@ public sealed class ReportSql
                      coalesce(d->>'donorId', d->>'donationId') as donor, d->'credits' as credits
               from latest where true{period}),
             credits as (
-              select dn.id, dn.currency, dn.day, dn.occurred_at, dn.donor, c->>'postId' as post, c->>'campaignId' as campaign, c->>'fundraiserId' as fundraiser,
-                     (c->>'amountMinor')::bigint as amount
-              from donations dn cross join lateral jsonb_array_elements(dn.credits) c)
+              select dn.id, dn.currency, dn.day, dn.occurred_at, dn.donor, c->>'postId' as post,
+                     coalesce(c->>'campaignId', f.data->>'campaignId') as campaign, c->>'fundraiserId' as fundraiser, (c->>'amountMinor')::bigint as amount
+              from donations dn cross join lateral jsonb_array_elements(dn.credits) c
+              left join {Table<FundraiserView>()} f on f.data->>'ngoId' = {Param(query.Ngo)} and f.data->>'fundraiserId' = c->>'fundraiserId')
             """;
     }
 
