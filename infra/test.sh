@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash infra/up.sh
+# The dashboard test drives Debian's Chromium through Playwright; no browser is ever downloaded.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 dotnet build Donations.sln -c Release -nologo -v q
 
 results=$(mktemp -d)

@@ -1,4 +1,5 @@
 using Donations.Reporting.Catalog;
+using Donations.Reporting.Dashboard;
 using Donations.Reporting.Donations;
 using Donations.Reporting.Storage;
 using Donations.Reporting.Reports;
@@ -18,6 +19,7 @@ builder.AddDonationsMessaging(bus =>
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapDashboard();
 app.MapReports();
 app.MapDonations();
 app.Run();
