@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Donations.Contracts.Attribution;
+using Donations.Reporting.Catalog;
+using Donations.Reporting.Donations;
+using Donations.Reporting.Storage;
+using Donations.ServiceDefaults.Messaging;
+using Donations.Testing;
+using Marten;
+using Weasel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Donations.LoadTests;
+
+/// <summary>
+/// Report latency at scale: one NGO with <c>donations</c> donations over a year (each with its revision history, for
+/// asOf) and <c>clicks</c> clicks, bulk-loaded into a running system's Reporting schema; then each report endpoint
+/// is called over HTTP and timed.
+/// </summary>
+public static class ReportBenchmark
+{
+    private const int Posts = 200, Campaigns = 20, Fundraisers = 10, Batch = 50_000, Calls = 7;
+
+    public static async Task<IReadOnlyList<Result>> RunAsync(int donations, int clicks)
+    {
+        Console.Error.WriteLine("Starting the system…");
+        await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"),
+            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+        var ngo = $"scale-{Guid.NewGuid():N}"[..20];
+        using var admin = system.Client(system.Ingestion, LocalSystem.AdminKey);
+        var keys = (await (await admin.PostAsJsonAsync("/api/ngos", new { id = ngo, name = "Scale" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
+        using var viewer = system.Client(system.Reporting, keys["viewerKey"]!.GetValue<string>());
+
+        var store = ReportingStore(system.Run);
+        var seeding = Stopwatch.StartNew();
+        await SeedAsync(store, ngo, donations, clicks);
+        Console.Error.WriteLine($"Seeded {donations:N0} donations and {clicks:N0} clicks in {seeding.Elapsed.TotalSeconds:N0} s");
+        while (!(await viewer.GetAsync($"/api/ngos/{ngo}/reports/summary")).IsSuccessStatusCode) await Task.Delay(200); // the key reached Reporting
+
+        var now = DateTimeOffset.UtcNow;
+        var month = $"from={now.AddDays(-30):yyyy-MM-dd}&to={now:yyyy-MM-dd}";
+        var routes = new[]
+        {
+            "reports/summary", $"reports/summary?{month}", $"reports/summary?asOf={Uri.EscapeDataString(now.AddDays(-180).ToString("O"))}",
+            "reports/posts", $"reports/posts?{month}", "reports/campaigns", "reports/fundraisers", "reports/fundraisers/fundraiser-3",
+            "reports/daily", "reports/daily?by=post", "reports/payouts", "reports/verification", "reports/posts?format=csv",
+            "donations?provider=generic&providerTxId=tx-12345",
+        };
+        var results = new List<Result>();
+        foreach (var route in routes)
+        {
+            (await viewer.GetAsync($"/api/ngos/{ngo}/{route}")).EnsureSuccessStatusCode(); // warm-up
+            var times = new List<double>();
+            for (var i = 0; i < Calls; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                (await viewer.GetAsync($"/api/ngos/{ngo}/{route}")).EnsureSuccessStatusCode();
+                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            var sorted = times.Order().ToArray();
+            Console.Error.WriteLine($"  {route}: p50 {Measure.Percentile(sorted, 0.5):N0} ms");
+            results.Add(new Result(route, Calls, TimeSpan.FromMilliseconds(times.Sum()), Measure.Percentile(sorted, 0.5), Measure.Percentile(sorted, 0.95), 0));
+        }
+        return results;
+    }
+
+    private static IDocumentStore ReportingStore(string run)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:postgres"] = LocalSystem.Postgres;
+        builder.Configuration["ConnectionStrings:rabbitmq"] = $"amqp://guest:guest@{LocalSystem.RabbitHost}:5672/";
+        builder.Configuration["Marten:Schema"] = $"reporting_{run}";
+        builder.AddReportingStore();
+        builder.AddDonationsMessaging();
+        return builder.Build().Services.GetRequiredService<IDocumentStore>(); // the host is never started
+    }
+
+    private static async Task SeedAsync(IDocumentStore store, string ngo, int donations, int clicks)
+    {
+        var random = new Random(2026);
+        var start = DateTimeOffset.UtcNow.AddDays(-365);
+        var posts = Enumerable.Range(0, Posts).Select(i => new PostView($"{ngo}/wall-1_{i}", ngo, $"wall-1_{i}", $"campaign-{i % Campaigns}",
+            i % 20 == 0 ? $"fundraiser-{i / 20 % Fundraisers}" : null, start.AddDays(i))).ToList();
+        await store.BulkInsertDocumentsAsync(posts);
+        await store.BulkInsertDocumentsAsync(Enumerable.Range(0, Campaigns).Select(i => new CampaignView($"{ngo}/campaign-{i}", ngo, $"campaign-{i}", $"Кампания {i}", start, null)).ToList());
+        await store.BulkInsertDocumentsAsync(Enumerable.Range(0, Fundraisers).Select(i => new FundraiserView($"{ngo}/fundraiser-{i}", ngo, $"fundraiser-{i}",
+            $"campaign-{i}", $"Сбор {i}", 5_000_000_00, "RUB", start.AddDays(60 + 30 * i))).ToList());
+        await store.BulkInsertDocumentsAsync(Enumerable.Range(0, 2000).Select(i => new SpendEntry(Guid.NewGuid(), ngo, $"campaign-{i % Campaigns}",
+            i % 2 == 0 ? $"wall-1_{i % Posts}" : null, 1000_00, "RUB", i % 3 == 0 ? "vk_grant" : "own", start.AddHours(i * 4))).ToList());
+
+        for (var done = 0; done < donations; done += Batch)
+        {
+            var views = new List<DonationView>(Batch);
+            var entries = new List<LedgerEntry>(Batch * 2);
+            for (var i = done; i < Math.Min(donations, done + Batch); i++)
+            {
+                var occurred = start.AddSeconds(random.NextDouble() * 365 * 86400);
+                var amount = random.Next(100, 500_000) * 100L;
+                var refunded = random.Next(10) == 0 ? amount / 2 : 0;
+                var attributed = random.Next(10) < 8;
+                var credits = attributed
+                    ? Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(Posts)).Distinct().Select(p => posts[p]).ToList()
+                    : [];
+                var shares = credits.Select(_ => 1m / credits.Count).ToList();
+                var net = credits.Count == 0 ? [] : Donations.Contracts.Money.Split.LargestRemainder(amount - refunded, shares);
+                var id = Guid.NewGuid();
+                DonationAttributed Revision(int revision, long refundedSoFar, IReadOnlyList<long> amounts, DateTimeOffset decidedAt) => new(
+                    ngo, id, revision, revision == 1 ? Causes.Received : Causes.Refund, "generic", $"tx-{i}", amount, refundedSoFar, "RUB", occurred, null,
+                    attributed ? AttributionStatus.Attributed : AttributionStatus.Unattributed, attributed ? "click-id" : "none", attributed ? null : "no click id",
+                    "last-click", 30, 0, credits.Select((p, k) => new Credit(p.PostId, p.CampaignId, p.FundraiserId, Guid.NewGuid(), shares[k], amounts[k])).ToList(),
+                    decidedAt, null, $"donor-{random.Next(donations / 3 + 1)}");
+                var first = Revision(1, 0, credits.Count == 0 ? [] : Donations.Contracts.Money.Split.LargestRemainder(amount, shares), occurred.AddSeconds(2));
+                entries.Add(LedgerEntry.Of(first));
+                var latest = first;
+                if (refunded > 0)
+                {
+                    latest = Revision(2, refunded, net, occurred.AddDays(3));
+                    entries.Add(LedgerEntry.Of(latest));
+                }
+                views.Add(new DonationView { Id = id, NgoId = ngo, Provider = "generic", ProviderTxId = $"tx-{i}", OccurredAt = occurred, Latest = latest });
+            }
+            await store.BulkInsertDocumentsAsync(views, BulkInsertMode.InsertsOnly, Batch);
+            await store.BulkInsertDocumentsAsync(entries, BulkInsertMode.InsertsOnly, Batch);
+            Console.Error.Write($"\r  donations {Math.Min(donations, done + Batch):N0}/{donations:N0}   ");
+        }
+        Console.Error.WriteLine();
+        for (var done = 0; done < clicks; done += Batch * 2)
+        {
+            var facts = Enumerable.Range(done, Math.Min(Batch * 2, clicks - done)).Select(i =>
+            {
+                var post = posts[random.Next(Posts)];
+                return new ClickFact(Guid.NewGuid(), ngo, post.PostId, post.CampaignId, random.Next(8) == 0, start.AddSeconds(random.NextDouble() * 365 * 86400));
+            }).ToList();
+            await store.BulkInsertDocumentsAsync(facts, BulkInsertMode.InsertsOnly, Batch);
+            Console.Error.Write($"\r  clicks {Math.Min(clicks, done + Batch * 2):N0}/{clicks:N0}   ");
+        }
+        Console.Error.WriteLine();
+        await using var session = store.LightweightSession();
+        await session.QueueSqlCommandAndSaveAsync("analyze");
+    }
+
+    private static async Task QueueSqlCommandAndSaveAsync(this IDocumentSession session, string sql)
+    {
+        session.QueueSqlCommand(sql);
+        await session.SaveChangesAsync();
+    }
+}
