@@ -62,3 +62,26 @@ public class AccessTests(DonationsSystem system)
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsJsonAsync("/api/ngos", new { id = ngo.NgoId, name = "Twin" })).StatusCode);
     }
 }
+
+/// <summary>What every service offers an operator and an integrator without a key.</summary>
+[Collection(SystemCollection.Name)]
+public class ServiceSurfaceTests(DonationsSystem system)
+{
+    [Fact]
+    public async Task Every_service_has_health_an_openapi_document_and_an_api_page()
+    {
+        foreach (var service in new[] { system.Ingestion, system.Attribution, system.Reporting })
+        {
+            using var http = new HttpClient { BaseAddress = service.BaseAddress };
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+            var ready = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/health/ready");
+            Assert.Equal("Healthy", ready!["status"]!.GetValue<string>());
+            Assert.Equal(["event-forwarding", "masstransit-bus", "postgresql"], ready["checks"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()).Order());
+            var openApi = await http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/openapi/v1.json");
+            Assert.NotEmpty(openApi!["paths"]!.AsObject());
+            var page = await http.GetAsync("/api-docs/");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("text/html", page.Content.Headers.ContentType?.MediaType);
+        }
+    }
+}

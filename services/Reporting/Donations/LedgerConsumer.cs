@@ -18,19 +18,8 @@ public sealed class LedgerConsumer(IDocumentSession session) : IConsumer<Donatio
         session.Store(LedgerEntry.Of(decided));
 
         var view = await session.LoadAsync<DonationView>(decided.DonationId, ct);
-        if (view is null)
-        {
-            session.Insert(new DonationView
-            {
-                Id = decided.DonationId, NgoId = decided.NgoId, Provider = decided.Provider, ProviderTxId = decided.ProviderTxId,
-                OccurredAt = decided.OccurredAt, Latest = decided,
-            });
-        }
-        else if (view.Latest.Revision < decided.Revision)
-        {
-            view.Latest = decided;
-            session.Update(view);
-        }
+        if (view is null) session.Insert(DonationView.Of(decided));
+        else if (view.Latest.Revision < decided.Revision) session.Update(view.Show(decided));
         await session.SaveChangesAsync(ct);
     }
 }

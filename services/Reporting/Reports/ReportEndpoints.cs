@@ -39,10 +39,9 @@ public static class ReportEndpoints
     private static Task<IResult> Summary([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
     {
         var currencies = await sql.RowsAsync<CurrencyRow>("""
-            select jsonb_build_object('currency', dn.currency, 'grossMinor', sum(dn.amount), 'refundedMinor', sum(dn.refunded), 'feeMinor', sum(dn.fee),
-                                      'attributedMinor', coalesce(sum(a.attributed), 0), 'donations', count(*))
-            from donations dn left join (select id, sum(amount) as attributed from credits group by id) a on a.id = dn.id
-            group by dn.currency order by dn.currency
+            select jsonb_build_object('currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded), 'feeMinor', sum(fee),
+                                      'attributedMinor', sum(attributed), 'donations', count(*))
+            from donations group by currency order by currency
             """, ct);
         var reasons = await sql.RowsAsync<ReasonRow>("""
             select jsonb_build_object('currency', currency, 'reason', reason, 'netMinor', sum(amount - refunded), 'donations', count(*))
@@ -136,10 +135,9 @@ public static class ReportEndpoints
     {
         if (by is not (null or "post" or "campaign")) return Problems.BadRequest("'by' is 'post' or 'campaign'.");
         var days = await sql.RowsAsync<DayRow>("""
-            select jsonb_build_object('day', dn.day::text, 'currency', dn.currency, 'grossMinor', sum(dn.amount), 'refundedMinor', sum(dn.refunded),
-                                      'attributedMinor', coalesce(sum(a.attributed), 0), 'donations', count(*))
-            from donations dn left join (select id, sum(amount) as attributed from credits group by id) a on a.id = dn.id
-            group by dn.day, dn.currency order by dn.day, dn.currency
+            select jsonb_build_object('day', day::text, 'currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded),
+                                      'attributedMinor', sum(attributed), 'donations', count(*))
+            from donations group by day, currency order by day, currency
             """, ct);
         IReadOnlyList<DayKeyRow> byKey = by is null ? [] : await sql.RowsAsync<DayKeyRow>($"""
             select jsonb_build_object('day', day::text, 'key', {by}, 'currency', currency, 'attributedMinor', sum(amount))

@@ -26,23 +26,32 @@ public sealed class ReportSql
         Query = query;
         // Validated as an existing IANA zone by ReportQuery, and quoted: safe to inline.
         _zone = $"'{query.TimeZone.Replace("'", "")}'";
-        var latest = query.AsOf is { } asOf
+        // Now: the duplicated columns of each donation's view. As of a past moment: the latest revision decided by
+        // then, from the history's JSON. Both give the same columns.
+        Donations = query.AsOf is { } asOf
             ? $"""
-               select distinct on (data->>'donationId') data->'decision' as d from {Table<LedgerEntry>()}
-               where data->>'ngoId' = {Param(query.Ngo)} and (data->>'decidedAt')::timestamptz <= {Param(asOf)}
-               order by data->>'donationId', (data->>'revision')::int desc
+               with latest as (
+                 select distinct on (data->>'donationId') data->'decision' as d from {Table<LedgerEntry>()}
+                 where data->>'ngoId' = {Param(query.Ngo)} and (data->>'decidedAt')::timestamptz <= {Param(asOf)}
+                 order by data->>'donationId', (data->>'revision')::int desc),
+               donations as (
+                 select d->>'donationId' as id, d->>'currency' as currency, (d->>'occurredAt')::timestamptz as occurred_at,
+                        {Day("(d->>'occurredAt')::timestamptz")} as day, (d->>'amountMinor')::bigint as amount,
+                        (d->>'refundedMinor')::bigint as refunded, coalesce((d->>'feeMinor')::bigint, 0) as fee, d->>'status' as status,
+                        coalesce(d->>'reason', '') as reason, d->>'provider' as provider, coalesce(d->>'donorId', d->>'donationId') as donor,
+                        (select coalesce(sum((c->>'amountMinor')::bigint), 0) from jsonb_array_elements(d->'credits') c) as attributed,
+                        d->'credits' as credits
+                 from latest where true{Days("(d->>'occurredAt')::timestamptz")}),
                """
-            : $"select data->'latest' as d from {Table<DonationView>()} where data->>'ngoId' = {Param(query.Ngo)}";
-        var day = Day("(d->>'occurredAt')::timestamptz");
-        var period = (query.From is { } from ? $" and {day} >= {Param(from)}" : "") + (query.To is { } to ? $" and {day} <= {Param(to)}" : "");
-        Donations = $"""
-            with latest as ({latest}),
-            donations as (
-              select d->>'donationId' as id, d->>'currency' as currency, (d->>'occurredAt')::timestamptz as occurred_at, {day} as day,
-                     (d->>'amountMinor')::bigint as amount, (d->>'refundedMinor')::bigint as refunded, coalesce((d->>'feeMinor')::bigint, 0) as fee,
-                     d->>'status' as status, coalesce(d->>'reason', '') as reason, d->>'provider' as provider,
-                     coalesce(d->>'donorId', d->>'donationId') as donor, d->'credits' as credits
-              from latest where true{period}),
+            : $"""
+               with donations as (
+                 select id::text as id, currency, occurred_at, {Day("occurred_at")} as day, amount_minor as amount, refunded_minor as refunded,
+                        fee_minor as fee, status, coalesce(reason, '') as reason, provider, coalesce(donor_id, id::text) as donor,
+                        attributed_minor as attributed, data->'latest'->'credits' as credits
+                 from {Table<DonationView>()} where ngo_id = {Param(query.Ngo)}{Days("occurred_at")}),
+               """;
+        Donations += $"""
+
             credits as (
               select dn.id, dn.currency, dn.day, dn.occurred_at, dn.donor, c->>'postId' as post,
                      coalesce(c->>'campaignId', f.data->>'campaignId') as campaign, c->>'fundraiserId' as fundraiser, (c->>'amountMinor')::bigint as amount
@@ -56,6 +65,10 @@ public sealed class ReportSql
         _parameters.Add(value);
         return "?";
     }
+
+    /// <summary>The report's from/to as a filter on when donations were made, bound in order with the relation's parameters.</summary>
+    private string Days(string timestamp) =>
+        (Query.From is { } from ? $" and {Day(timestamp)} >= {Param(from)}" : "") + (Query.To is { } to ? $" and {Day(timestamp)} <= {Param(to)}" : "");
 
     public string Table<T>() => _session.DocumentStore.Options.Schema.For<T>(true);
 

@@ -9,8 +9,12 @@ public static class ReportingStore
     public static void AddReportingStore(this IHostApplicationBuilder builder) =>
         builder.AddDonationsMarten("reporting", options =>
         {
+            // Reports sum these columns; the (ngo, occurred_at) index serves every "this NGO, this period" scan.
             options.Schema.For<DonationView>().UseOptimisticConcurrency(true)
-                .Index(d => d.NgoId).Index(d => d.ProviderTxId);
+                .Duplicate(d => d.NgoId).Duplicate(d => d.OccurredAt).Duplicate(d => d.Currency).Duplicate(d => d.AmountMinor)
+                .Duplicate(d => d.RefundedMinor).Duplicate(d => d.FeeMinor).Duplicate(d => d.AttributedMinor).Duplicate(d => d.Status)
+                .Duplicate(d => d.Reason).Duplicate(d => d.Provider).Duplicate(d => d.DonorId).Index(d => d.ProviderTxId)
+                .Index([d => d.NgoId, d => d.OccurredAt]);
             options.Schema.For<LedgerEntry>().Index(e => e.NgoId).Index(e => e.DonationId);
             options.Schema.For<NgoProfile>();
             options.Schema.For<CampaignView>().Index(c => c.NgoId);
