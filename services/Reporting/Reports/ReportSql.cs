@@ -26,8 +26,9 @@ public sealed class ReportSql
         Query = query;
         // Validated as an existing IANA zone by ReportQuery, and quoted: safe to inline.
         _zone = $"'{query.TimeZone.Replace("'", "")}'";
-        // Now: the duplicated columns of each donation's view. As of a past moment: the latest revision decided by
-        // then, from the history's JSON. Both give the same columns.
+        // Now: the duplicated columns of each donation's view; the JSON is read only for credits of attributed
+        // donations. As of a past moment: the latest revision decided by then, from the history's JSON. Both give the
+        // same relations.
         Donations = query.AsOf is { } asOf
             ? $"""
                with latest as (
@@ -42,20 +43,24 @@ public sealed class ReportSql
                         (select coalesce(sum((c->>'amountMinor')::bigint), 0) from jsonb_array_elements(d->'credits') c) as attributed,
                         d->'credits' as credits
                  from latest where true{Days("(d->>'occurredAt')::timestamptz")}),
+               credited as (select * from donations),
                """
             : $"""
                with donations as (
                  select id::text as id, currency, occurred_at, {Day("occurred_at")} as day, amount_minor as amount, refunded_minor as refunded,
                         fee_minor as fee, status, coalesce(reason, '') as reason, provider, coalesce(donor_id, id::text) as donor,
-                        attributed_minor as attributed, data->'latest'->'credits' as credits
+                        attributed_minor as attributed, case when status = 'attributed' then id end as credited
                  from {Table<DonationView>()} where ngo_id = {Param(query.Ngo)}{Days("occurred_at")}),
+               credited as (
+                 select dn.*, v.data->'latest'->'credits' as credits
+                 from donations dn join {Table<DonationView>()} v on v.id = dn.credited),
                """;
         Donations += $"""
 
             credits as (
               select dn.id, dn.currency, dn.day, dn.occurred_at, dn.donor, c->>'postId' as post,
                      coalesce(c->>'campaignId', f.data->>'campaignId') as campaign, c->>'fundraiserId' as fundraiser, (c->>'amountMinor')::bigint as amount
-              from donations dn cross join lateral jsonb_array_elements(dn.credits) c
+              from credited dn cross join lateral jsonb_array_elements(dn.credits) c
               left join {Table<FundraiserView>()} f on f.data->>'ngoId' = {Param(query.Ngo)} and f.data->>'fundraiserId' = c->>'fundraiserId')
             """;
     }
