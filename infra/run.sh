@@ -47,6 +47,7 @@ Donations is running (logs in $logs):
   Ingestion    http://127.0.0.1:5101   API page /api-docs, OpenAPI /openapi/v1.json
   Attribution  http://127.0.0.1:5102   API page /api-docs
   Reporting    http://127.0.0.1:5103   API page /api-docs
+  Dashboard    http://127.0.0.1:5103/  sign in with the demo NGO's id and viewer key printed above
   RabbitMQ     http://127.0.0.1:15672  (guest / guest)
 Press Ctrl-C to stop.
 INFO
