@@ -85,3 +85,33 @@ public class ServiceSurfaceTests(DonationsSystem system)
         }
     }
 }
+
+/// <summary>The numbers an on-call engineer scrapes: webhooks, donations, clicks, attribution lag, forwarding.</summary>
+[Collection(SystemCollection.Name)]
+public class MetricsTests(DonationsSystem system)
+{
+    [Fact]
+    public async Task Prometheus_metrics_count_webhooks_donations_and_clicks_and_time_the_attribution_lag()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var code = await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-9201_1", "metrics"));
+        var click = await ngo.ClickAsync(code);
+        await ngo.ClickAsync(code, "Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)");
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-metrics", 100_00, click));
+        await ngo.PostGenericAsync("{broken", signature: "t=1,v1=00");
+        await ngo.DonationAsync("tx-metrics", "attributed");
+
+        using var http = new HttpClient();
+        var ingestion = await http.GetStringAsync(new Uri(system.Ingestion.BaseAddress, "/metrics"));
+        Assert.Matches("donations_webhooks_total\\{[^}]*provider=\"generic\"[^}]*status=\"200\"", ingestion);
+        Assert.Matches("donations_webhooks_total\\{[^}]*provider=\"generic\"[^}]*status=\"401\"", ingestion);
+        Assert.Matches("donations_donations_total\\{[^}]*currency=\"RUB\"[^}]*provider=\"generic\"", ingestion);
+        Assert.Matches("donations_clicks_total\\{[^}]*kind=\"bot\"", ingestion);
+        Assert.Matches("donations_clicks_total\\{[^}]*kind=\"human\"", ingestion);
+        Assert.Contains("donations_forwarder_lag", ingestion);
+
+        var reporting = await http.GetStringAsync(new Uri(system.Reporting.BaseAddress, "/metrics"));
+        Assert.Matches("donations_attribution_lag\\w*_bucket\\{[^}]*provider=\"generic\"", reporting);
+        Assert.Matches("donations_decisions_total\\{[^}]*status=\"attributed\"", reporting);
+    }
+}

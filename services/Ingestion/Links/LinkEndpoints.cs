@@ -4,6 +4,7 @@ using Donations.Ingestion.Catalog;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Donations.ServiceDefaults.Storage;
+using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.AspNetCore.WebUtilities;
@@ -67,6 +68,7 @@ public static class LinkEndpoints
             details.IpHash(http.Connection.RemoteIpAddress));
         // The click is committed before the visitor is sent on: a click id that reaches a payment page is never lost.
         await commits.CommitAsync(s => s.Events.StartStream(clickId, click), ct);
+        DonationsTelemetry.Clicks.Add(1, new KeyValuePair<string, object?>("kind", click.IsBot ? "bot" : "human"));
 
         http.Response.Cookies.Append(VisitorCookie, visitorId, new CookieOptions
         {

@@ -1,6 +1,7 @@
 using Marten.Schema;
 using Donations.Contracts.Ingestion;
 using Donations.ServiceDefaults.Storage;
+using Donations.ServiceDefaults.Telemetry;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
@@ -48,7 +49,7 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
         // Concurrent twins still collide in the database.
         var balance = await read.LoadAsync<DonationBalance>(donation.DonationId, ct);
         if (balance?.AmountMinor is not null) return IntakeResult.Duplicate;
-        return await CommitAsync(session =>
+        var result = await CommitAsync(session =>
         {
             session.Events.StartStream(donation.DonationId, donation);
             if (balance is null) session.Insert(new DonationBalance { Id = donation.DonationId, Currency = donation.Currency, AmountMinor = donation.AmountMinor });
@@ -60,6 +61,9 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
                 session.Update(balance);
             }
         }, ct);
+        if (result.Outcome == Intake.Accepted)
+            DonationsTelemetry.Donations.Add(1, new KeyValuePair<string, object?>("provider", donation.Provider), new KeyValuePair<string, object?>("currency", donation.Currency));
+        return result;
     }, ct);
 
     public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct) => WithRetriesAsync(async read =>

@@ -1,4 +1,5 @@
 using Donations.Ingestion.Webhooks.CloudPayments;
+using Donations.ServiceDefaults.Telemetry;
 using Donations.Ingestion.Webhooks.Generic;
 using Donations.Ingestion.Webhooks.Vk;
 using Donations.Ingestion.Webhooks.YooKassa;
@@ -9,7 +10,14 @@ public static class WebhookEndpoints
 {
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks");
+        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks").AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            var provider = context.HttpContext.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
+            var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : context.HttpContext.Response.StatusCode;
+            DonationsTelemetry.Webhooks.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("status", status));
+            return result;
+        });
         webhooks.MapPost("/generic/{ngo}", GenericWebhook.Receive);
         webhooks.MapPost("/cloudpayments/{ngo}/{kind?}", CloudPaymentsWebhook.Receive);
         webhooks.MapPost("/vk/{ngo}", VkWebhook.Receive);

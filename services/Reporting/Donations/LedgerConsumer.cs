@@ -1,4 +1,5 @@
 using Donations.Contracts.Attribution;
+using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using MassTransit;
 
@@ -21,5 +22,12 @@ public sealed class LedgerConsumer(IDocumentSession session) : IConsumer<Donatio
         if (view is null) session.Insert(DonationView.Of(decided));
         else if (view.Latest.Revision < decided.Revision) session.Update(view.Show(decided));
         await session.SaveChangesAsync(ct);
+
+        if (view is null)
+        {
+            DonationsTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("status", decided.Status));
+            if (decided.ReceivedAt is { } received)
+                DonationsTelemetry.AttributionLag.Record((DateTimeOffset.UtcNow - received).TotalMilliseconds, new KeyValuePair<string, object?>("provider", decided.Provider));
+        }
     }
 }

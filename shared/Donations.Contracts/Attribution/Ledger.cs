@@ -15,7 +15,8 @@ public sealed record Credit(string? PostId, string? CampaignId, string? Fundrais
 
 /// <summary>
 /// Attribution's decision about one donation, as it stands after a change (<see cref="Cause"/>), with the money
-/// facts reports need (<see cref="FeeMinor"/>: what the provider kept, where it says). Each later
+/// facts reports need (<see cref="FeeMinor"/>: what the provider kept, where it says; <see cref="ReceivedAt"/>: when the
+/// webhook was accepted). Each later
 /// revision of the same donation replaces the earlier one; nothing is deleted, so any past answer can be read.
 /// </summary>
 public sealed record DonationAttributed(
@@ -39,7 +40,8 @@ public sealed record DonationAttributed(
     IReadOnlyList<Credit> Credits,
     DateTimeOffset DecidedAt,
     long? FeeMinor = null,
-    string? DonorId = null);
+    string? DonorId = null,
+    DateTimeOffset? ReceivedAt = null);
 
 public static class Causes
 {

@@ -25,13 +25,17 @@ public static class ServiceDefaults
         return builder;
     }
 
-    /// <summary><c>/health/live</c>, <c>/health/ready</c>, <c>/openapi/v1.json</c> and the API page at <c>/api-docs</c>.</summary>
+    /// <summary>
+    /// <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (Prometheus), <c>/openapi/v1.json</c> and the API page
+    /// at <c>/api-docs</c>.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteHealth });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi();
         app.MapScalarApiReference("/api-docs");
         return app;

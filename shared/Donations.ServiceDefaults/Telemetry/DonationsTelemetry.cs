@@ -10,6 +10,22 @@ public static class DonationsTelemetry
     public static readonly ActivitySource Source = new(Name);
     public static readonly Meter Meter = new(Name);
 
+    /// <summary>Webhooks answered, by provider and HTTP status.</summary>
+    public static readonly Counter<long> Webhooks = Meter.CreateCounter<long>("donations.webhooks", "{webhook}", "Webhooks answered, by provider and status");
+
+    /// <summary>Donations accepted (first deliveries only), by provider and currency.</summary>
+    public static readonly Counter<long> Donations = Meter.CreateCounter<long>("donations.donations", "{donation}", "Donations accepted");
+
+    /// <summary>Clicks on tracked links, people and bots apart.</summary>
+    public static readonly Counter<long> Clicks = Meter.CreateCounter<long>("donations.clicks", "{click}", "Clicks recorded");
+
+    /// <summary>First decisions reaching the reports, by status: the unattributed share is unattributed / all.</summary>
+    public static readonly Counter<long> Decisions = Meter.CreateCounter<long>("donations.decisions", "{donation}", "Donations reported, by attribution status");
+
+    /// <summary>From the webhook being accepted to the donation showing in the reports.</summary>
+    public static readonly Histogram<double> AttributionLag =
+        Meter.CreateHistogram<double>("donations.attribution.lag", "ms", "Webhook accepted to report updated");
+
     /// <summary>The W3C trace context header kept on Marten events so a trace survives the event store.</summary>
     public const string TraceParentHeader = "traceparent";
 

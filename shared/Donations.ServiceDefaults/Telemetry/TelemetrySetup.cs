@@ -19,6 +19,14 @@ internal static class TelemetrySetup
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        // Console logs are JSON lines carrying the trace and span ids, so one donation can be followed in the logs too.
+        builder.Logging.Configure(options => options.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "O";
+        });
 
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName))
@@ -30,7 +38,8 @@ internal static class TelemetrySetup
                 .AddMeter(DonationsTelemetry.Name, InstrumentationOptions.MeterName, "Marten")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation());
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter());
 
         // OTLP export only where a collector is named, e.g. Jaeger under docker compose.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
