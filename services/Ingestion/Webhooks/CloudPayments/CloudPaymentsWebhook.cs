@@ -53,12 +53,12 @@ public static class CloudPaymentsWebhook
     private static async Task<IResult> PayAsync(string ngo, CloudPaymentsNotification n, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
     {
         if (n["TransactionId"] is not { Length: <= 64 } txId) return Problems.Unprocessable("'TransactionId' is required.");
-        if (Money(n) is { Problem: { } problem }) return Problems.Unprocessable(problem);
+        var (amount, problem) = Money(n);
+        if (problem is not null) return Problems.Unprocessable(problem);
         if (n["Status"] is { } status && status != "Completed")
             return Answer(await intake.RecordOnceAsync(StableId.From("cloudpayments-status", ngo, txId, status),
-                new PaymentFailed(ngo, Provider.CloudPayments, txId, Money(n).Amount, n["Currency"], $"status {status}", now), ct));
+                new PaymentFailed(ngo, Provider.CloudPayments, txId, amount, n["Currency"], $"status {status}", now), ct));
 
-        var (amount, _) = Money(n);
         long? fee = Amounts.TryParseMajor(n["TotalFee"], n["Currency"]!, out var totalFee) ? totalFee : null;
         var donation = new DonationReceived(
             ngo, DonationIntake.DonationId(ngo, Provider.CloudPayments, txId), Provider.CloudPayments, txId, amount!.Value, n["Currency"]!,

@@ -58,7 +58,7 @@ public static class VkWebhook
                 if (!TryRubles(o, "amount", out var amount) || !TryRubles(o, "amount_without_fee", out var net) || userId is null)
                     return Problems.Unprocessable($"'{type}' needs 'user_id', 'amount' and 'amount_without_fee' in roubles.");
                 if (Currencies.Problem(amount, Currency) is { } problem) return Problems.Unprocessable(problem);
-                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, now, $"donut:{userId}", $"vk:{userId}", null, Math.Max(0, amount - net)), ct));
+                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, now, now, $"donut:{userId}", $"vk:{userId}", null, Math.Max(0, amount - net)), ct));
             }
             case "vkpay_transaction":
             {
@@ -68,7 +68,7 @@ public static class VkWebhook
                 var amount = thousandths / 10;
                 if (Currencies.Problem(amount, Currency) is { } problem) return Problems.Unprocessable(problem);
                 var at = o.TryGetProperty("date", out var date) && date.TryGetInt64(out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : now;
-                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, at, null, $"vk:{from}", ClickId(o), null), ct));
+                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, at, now, null, $"vk:{from}", ClickId(o), null), ct));
             }
             case "donut_subscription_cancelled" or "donut_subscription_expired" or "donut_subscription_price_changed":
             {
@@ -89,9 +89,9 @@ public static class VkWebhook
         }
     }
 
-    private static DonationReceived Donation(string ngo, string eventId, long amount, DateTimeOffset at, string? subscription, string donor, string? clickId, long? fee) =>
-        new(ngo, DonationIntake.DonationId(ngo, Provider.Vk, eventId), Provider.Vk, eventId, amount, Currency, at, clickId, null, subscription, donor,
-            DateTimeOffset.UtcNow, fee);
+    private static DonationReceived Donation(
+        string ngo, string eventId, long amount, DateTimeOffset at, DateTimeOffset received, string? subscription, string donor, string? clickId, long? fee) =>
+        new(ngo, DonationIntake.DonationId(ngo, Provider.Vk, eventId), Provider.Vk, eventId, amount, Currency, at, clickId, null, subscription, donor, received, fee);
 
     /// <summary>A click id can only travel in VK Pay's <c>payload</c> (JSON with click_id) or in the description as "click_id=…".</summary>
     private static string? ClickId(JsonElement o)
