@@ -30,6 +30,7 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
     private readonly Channel<Write> _queue = Channel.CreateBounded<Write>(new BoundedChannelOptions(10_000) { SingleWriter = false });
     private readonly CancellationTokenSource _stopping = new();
     private Task[] _writers = [];
+    private int _disposed;
 
     private sealed record Write(Action<IDocumentSession> Apply, string? TraceParent, TaskCompletionSource Done);
 
@@ -124,8 +125,10 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
             @event.SetHeader(DonationsTelemetry.TraceParentHeader, write.TraceParent);
     }
 
+    /// <summary>Idempotent: the container disposes this instance both as a singleton and as the hosted service it also is.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync();
         _stopping.Dispose();
     }
