@@ -33,7 +33,7 @@ public static class IngestBenchmark
             var (ngo, code) = await SetUpAsync(system);
             using var http = system.Client(system.Ingestion, connections: clients);
 
-            results.Add(await Measure.ConcurrentlyAsync($"webhooks, {mode}, {clients} clients", clients, duration, async (client, n) =>
+            var webhooks = await Measure.ConcurrentlyAsync($"webhooks, {mode}, {clients} clients", clients, duration, async (client, n) =>
             {
                 var body = JsonSerializer.Serialize(new
                 {
@@ -45,7 +45,19 @@ public static class IngestBenchmark
                 request.Headers.Add("Donations-Signature", $"t={t},v1={signature}");
                 using var response = await http.SendAsync(request);
                 return response.StatusCode == HttpStatusCode.OK;
-            }));
+            });
+            results.Add(webhooks);
+
+            // How long the accepted webhooks took to reach the reports, from Reporting's own histogram, once every one
+            // of them has (or two minutes have passed): under this overload it is mostly time spent queued.
+            using var scrape = new HttpClient();
+            var metrics = "";
+            var drained = DateTime.UtcNow.AddMinutes(2);
+            while (DateTime.UtcNow < drained && Prometheus.Count(metrics = await scrape.GetStringAsync(new Uri(system.Reporting.BaseAddress, "/metrics")), "donations_attribution_lag") < webhooks.Count)
+                await Task.Delay(1000);
+            var observed = Prometheus.Count(metrics, "donations_attribution_lag");
+            results.Add(new Result($"end-to-end lag, webhook accepted → report ({observed:N0} of {webhooks.Count:N0}), {mode}", observed, duration,
+                Prometheus.Quantile(metrics, "donations_attribution_lag", 0.50), Prometheus.Quantile(metrics, "donations_attribution_lag", 0.99), 0));
 
             results.Add(await Measure.ConcurrentlyAsync($"redirects, {mode}, {clients} clients", clients, duration, async (_, _) =>
             {
@@ -54,6 +66,8 @@ public static class IngestBenchmark
                 using var response = await http.SendAsync(request);
                 return response.StatusCode == HttpStatusCode.Redirect;
             }));
+            Console.Error.WriteLine($"  peak RSS ({mode}): Ingestion {system.Ingestion.PeakRssMiB():N0} MiB, Attribution {system.Attribution.PeakRssMiB():N0} MiB, " +
+                                    $"Reporting {system.Reporting.PeakRssMiB():N0} MiB");
         }
         return results;
     }

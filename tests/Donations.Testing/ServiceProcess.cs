@@ -52,6 +52,13 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process's peak resident memory so far (VmHWM), in MiB; Linux only.</summary>
+    public double PeakRssMiB()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -11,6 +11,12 @@ public static class MessagingSetup
     public const ushort PrefetchCount = 100;
 
     /// <summary>
+    /// Messages handled at once per endpoint. Without a limit it equals the prefetch, and a hundred concurrent
+    /// consumers each holding a database connection exhaust the pool; the rest of the prefetch waits in memory.
+    /// </summary>
+    public const int ConcurrentMessageLimit = 16;
+
+    /// <summary>
     /// MassTransit over RabbitMQ with publisher confirms, kebab-case endpoints named for the service, explicit
     /// prefetch, and one retry policy for every consumer. Retries are in-process (immediate and short intervals):
     /// Debian's broker has no delayed-message plugin, so delayed redelivery is not used. A message that still
@@ -44,6 +50,7 @@ public static class MessagingSetup
                     host.PublisherConfirmation = true;
                 });
                 rabbit.PrefetchCount = PrefetchCount;
+                rabbit.ConcurrentMessageLimit = ConcurrentMessageLimit;
                 rabbit.ConfigureEndpoints(context);
             });
         });

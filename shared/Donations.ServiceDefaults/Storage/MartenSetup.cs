@@ -21,7 +21,7 @@ public static class MartenSetup
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddDonationsMarten(
         this IHostApplicationBuilder builder, string defaultSchema, Action<StoreOptions> configure)
     {
-        var connectionString = builder.Configuration.Required("ConnectionStrings:postgres");
+        var connectionString = WithBoundedPool(builder.Configuration.Required("ConnectionStrings:postgres"));
         var schema = builder.Configuration["Marten:Schema"] ?? defaultSchema;
 
         // Registered before Marten's own hosted services so the schema exists before the daemon starts.
@@ -55,6 +55,23 @@ public static class MartenSetup
             })
             .BuildSessionsWith<TracingSessionFactory>(ServiceLifetime.Singleton)
             .AddAsyncDaemon(DaemonMode.HotCold);
+    }
+
+    /// <summary>Connections a service may hold unless its connection string says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 24;
+
+    /// <summary>
+    /// Npgsql's default pool of 100 per service, times three services (and replicas), exhausts PostgreSQL's default
+    /// max_connections of 100 under load ("53300: too many clients") — seen in the ingest benchmark. A service waits
+    /// for one of its own connections instead.
+    /// </summary>
+    private static string WithBoundedPool(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var explicitPool = connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
+                           || connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase);
+        if (!explicitPool) builder.MaxPoolSize = DefaultMaxPoolSize;
+        return builder.ConnectionString;
     }
 
     private static int StableLockId(string schema) =>

@@ -23,8 +23,11 @@ public static class DonationsTelemetry
     public static readonly Counter<long> Decisions = Meter.CreateCounter<long>("donations.decisions", "{donation}", "Donations reported, by attribution status");
 
     /// <summary>From the webhook being accepted to the donation showing in the reports.</summary>
-    public static readonly Histogram<double> AttributionLag =
-        Meter.CreateHistogram<double>("donations.attribution.lag", "ms", "Webhook accepted to report updated");
+    public static readonly Histogram<double> AttributionLag = Meter.CreateHistogram(
+        "donations.attribution.lag", "ms", "Webhook accepted to report updated", tags: null, advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000, 30_000, 60_000, 120_000],
+        });
 
     /// <summary>The W3C trace context header kept on Marten events so a trace survives the event store.</summary>
     public const string TraceParentHeader = "traceparent";
