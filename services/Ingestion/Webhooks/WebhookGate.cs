@@ -12,11 +12,11 @@ public static class WebhookGate
 {
     /// <summary>Reads the body (bounded) and finds the NGO and its settings for the provider; or the problem to answer.</summary>
     public static async Task<(Delivery? Delivery, IResult? Problem)> OpenAsync(
-        string ngo, string provider, HttpRequest request, IQuerySession session, CancellationToken ct)
+        string ngo, string provider, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, CancellationToken ct)
     {
         if (await WebhookBody.ReadAsync(request, ct) is not { } body) return (null, Problems.TooLarge(WebhookBody.MaxBytes));
         // Settings exist only for an NGO that exists, so the NGO is looked up only to say which is missing.
-        if (await request.HttpContext.RequestServices.GetRequiredService<ProviderSettingsCache>().FindAsync(ngo, provider, ct) is { } settings)
+        if (await settingsCache.FindAsync(ngo, provider, ct) is { } settings)
             return (new Delivery(ngo, body, settings), null);
         return await session.LoadAsync<NgoAccount>(ngo, ct) is null
             ? (null, Problems.NotFound($"No NGO has the id '{ngo}'."))

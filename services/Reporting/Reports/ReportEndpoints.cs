@@ -36,7 +36,7 @@ public static class ReportEndpoints
         return problem ?? await report(new ReportSql(session, query!));
     }
 
-    private static Task<IResult> Summary([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Summary([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         var currencies = await sql.RowsAsync<CurrencyRow>("""
             select jsonb_build_object('currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded), 'feeMinor', sum(fee),
@@ -55,7 +55,7 @@ public static class ReportEndpoints
             : TypedResults.Ok(report);
     });
 
-    private static Task<IResult> Posts([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Posts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
         var credits = (await CreditsByAsync(sql, "post", ct)).ToLookup(c => c.Key);
@@ -74,7 +74,7 @@ public static class ReportEndpoints
             : TypedResults.Ok(lines);
     });
 
-    private static Task<IResult> Campaigns([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Campaigns([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         var campaigns = await session.Query<CampaignView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.StartsAt).ToListAsync(ct);
         var credits = (await CreditsByAsync(sql, "campaign", ct)).ToLookup(c => c.Key);
@@ -131,7 +131,7 @@ public static class ReportEndpoints
                 f.Donations.ToString(), f.Donors.ToString(), f.Deadline.ToString("O"), f.Status,
             }));
 
-    private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         if (by is not (null or "post" or "campaign")) return Problems.BadRequest("'by' is 'post' or 'campaign'.");
         var days = await sql.RowsAsync<DayRow>("""
@@ -151,7 +151,7 @@ public static class ReportEndpoints
             : Csv.File($"daily-by-{by}", ["day", by, "currency", "attributed"], byKey.Select(d => new[] { d.Day, d.Key, d.Currency, Csv.Major(d.AttributedMinor, d.Currency) }));
     });
 
-    private static Task<IResult> Payouts([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Payouts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         var received = await sql.RowsAsync<ProviderMoneyRow>("""
             select jsonb_build_object('provider', provider, 'currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded),
@@ -177,7 +177,7 @@ public static class ReportEndpoints
     });
 
     /// <summary>Money raised through posts while the community was verified, and while it was not: per post, to compare.</summary>
-    private static Task<IResult> Verification([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Verification([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         var changes = (await session.LoadAsync<NgoProfile>(p.Ngo, ct))?.Verification.OrderBy(v => v.At).ToList() ?? [];
         var lines = new List<VerificationPeriod>();

@@ -18,9 +18,9 @@ public static class CloudPaymentsWebhook
     private static IResult Code(int code) => TypedResults.Json(new { code });
 
     public static async Task<IResult> Receive(
-        string ngo, string? kind, HttpRequest request, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
+        string ngo, string? kind, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
     {
-        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.CloudPayments, request, session, ct);
+        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.CloudPayments, request, settingsCache, session, ct);
         if (delivery is null) return refused!;
         var secret = delivery.Settings.Secret!;
         if (!CloudPaymentsSignature.Verifies(request.Headers[CloudPaymentsSignature.Header], secret, delivery.Body)

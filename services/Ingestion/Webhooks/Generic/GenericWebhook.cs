@@ -21,9 +21,9 @@ public static class GenericWebhook
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IResult> Receive(string ngo, HttpRequest request, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Receive(string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
     {
-        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Generic, request, session, ct);
+        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Generic, request, settingsCache, session, ct);
         if (delivery is null) return refused!;
         var (body, settings) = (delivery.Body, delivery.Settings);
 

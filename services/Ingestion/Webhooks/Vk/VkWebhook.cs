@@ -22,9 +22,9 @@ public static class VkWebhook
     private static IResult Ok() => TypedResults.Text("ok");
 
     public static async Task<IResult> Receive(
-        string ngo, HttpRequest request, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
+        string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
     {
-        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Vk, request, session, ct);
+        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Vk, request, settingsCache, session, ct);
         if (delivery is null) return refused!;
         var settings = delivery.Settings;
 

@@ -17,9 +17,9 @@ namespace Donations.Ingestion.Webhooks.YooKassa;
 public static class YooKassaWebhook
 {
     public static async Task<IResult> Receive(
-        string ngo, HttpContext http, IQuerySession session, DonationIntake intake, YooKassaApi api, TimeProvider clock, CancellationToken ct)
+        string ngo, HttpContext http, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, YooKassaApi api, TimeProvider clock, CancellationToken ct)
     {
-        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.YooKassa, http.Request, session, ct);
+        var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.YooKassa, http.Request, settingsCache, session, ct);
         if (delivery is null) return refused!;
         var settings = delivery.Settings;
         var source = SourceAddress.Of(http, settings.TrustedProxies ?? []);
