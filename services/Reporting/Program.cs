@@ -1,6 +1,7 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Dashboard;
 using Donations.Reporting.Donations;
+using Donations.Reporting.Reconciliation;
 using Donations.Reporting.Storage;
 using Donations.Reporting.Reports;
 using Donations.ServiceDefaults.Hosting;
@@ -10,11 +11,13 @@ using Donations.ServiceDefaults.Security;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddReportingStore();
+builder.AddReconciliation();
 builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
     bus.AddConsumer<LedgerConsumer>();
     bus.AddConsumer<CatalogConsumer>();
+    bus.AddConsumer<AcceptedMoneyConsumer>();
 });
 
 var app = builder.Build();
@@ -22,6 +25,7 @@ app.MapDefaultEndpoints();
 app.MapDashboard();
 app.MapReports();
 app.MapDonations();
+app.MapReconciliation();
 app.Run();
 
 public partial class Program;

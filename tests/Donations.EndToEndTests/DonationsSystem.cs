@@ -25,6 +25,9 @@ public sealed class DonationsSystem : IAsyncLifetime
         _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), new Dictionary<string, string>
         {
             ["Donations__YooKassaApiUrl"] = YooKassa.BaseAddress.ToString(),
+            // Reconcile every second, and call a difference older than two seconds a mismatch, so tests see both soon.
+            ["Reconciliation__GraceSeconds"] = "2",
+            ["Reconciliation__IntervalSeconds"] = "1",
         });
     }
 

@@ -1,5 +1,6 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
+using Donations.Reporting.Reconciliation;
 using Donations.ServiceDefaults.Storage;
 
 namespace Donations.Reporting.Storage;
@@ -23,6 +24,7 @@ public static class ReportingStore
             options.Schema.For<SpendEntry>().Index(s => s.NgoId);
             options.Schema.For<PayoutEntry>().Index(p => p.NgoId);
             options.Schema.For<ProviderView>().Index(p => p.NgoId);
+            options.Schema.For<AcceptedMoney>().Index(a => a.NgoId);
             options.Schema.For<ClickFact>().Index(c => c.NgoId).Index(c => c.PostId);
         });
 }

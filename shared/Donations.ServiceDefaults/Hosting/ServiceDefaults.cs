@@ -26,7 +26,8 @@ public static class ServiceDefaults
     }
 
     /// <summary>
-    /// <c>/health/live</c>, <c>/health/ready</c>, <c>/metrics</c> (Prometheus), <c>/openapi/v1.json</c> and the API page
+    /// <c>/health/live</c>, <c>/health/ready</c>, <c>/health</c> (every check, for people: a degraded check shows here
+    /// without taking the instance out of service), <c>/metrics</c> (Prometheus), <c>/openapi/v1.json</c> and the API page
     /// at <c>/api-docs</c>.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
@@ -35,6 +36,7 @@ public static class ServiceDefaults
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteHealth });
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealth });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi();
         app.MapScalarApiReference("/api-docs");
