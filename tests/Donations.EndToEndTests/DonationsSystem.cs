@@ -7,7 +7,7 @@ namespace Donations.EndToEndTests;
 /// The whole system for one test run (<see cref="LocalSystem"/>), with a stand-in for YooKassa's API and a way to
 /// publish contract messages straight into the run's RabbitMQ.
 /// </summary>
-public sealed class DonationsSystem : IAsyncLifetime
+public class DonationsSystem : IAsyncLifetime
 {
     public const string AdminKey = LocalSystem.AdminKey;
 
@@ -19,10 +19,13 @@ public sealed class DonationsSystem : IAsyncLifetime
     public ServiceProcess Attribution => _system.Attribution;
     public ServiceProcess Reporting => _system.Reporting;
 
-    public async Task InitializeAsync()
+    /// <summary>The connection string the services get.</summary>
+    protected virtual string Postgres => LocalSystem.Postgres;
+
+    public virtual async Task InitializeAsync()
     {
         YooKassa = await FakeYooKassa.StartAsync(LocalSystem.FreePort());
-        _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), new Dictionary<string, string>
+        _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), postgres: Postgres, environment: new Dictionary<string, string>
         {
             ["Donations__YooKassaApiUrl"] = YooKassa.BaseAddress.ToString(),
             // Reconcile every second, and call a difference older than two seconds a mismatch, so tests see both soon.
@@ -51,7 +54,7 @@ public sealed class DonationsSystem : IAsyncLifetime
 
     public HttpClient Client(ServiceProcess service, string? key = null) => _system.Client(service, key);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_broker is not null) await _broker.StopAsync();
         await _system.DisposeAsync();

@@ -29,15 +29,18 @@ public sealed class LocalSystem : IAsyncDisposable
 
     private LocalSystem(string logDirectory) => LogDirectory = Path.Combine(logDirectory, Run);
 
-    /// <summary>Starts all three and waits until each reports ready. <paramref name="environment"/> is added to every service's.</summary>
-    public static async Task<LocalSystem> StartAsync(string logDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts all three and waits until each reports ready. <paramref name="environment"/> is added to every service's;
+    /// <paramref name="postgres"/> is the connection string the services use (the machine's PostgreSQL by default).
+    /// </summary>
+    public static async Task<LocalSystem> StartAsync(string logDirectory, IReadOnlyDictionary<string, string>? environment = null, string? postgres = null)
     {
         var system = new LocalSystem(logDirectory);
-        await system.StartServicesAsync(environment ?? new Dictionary<string, string>());
+        await system.StartServicesAsync(environment ?? new Dictionary<string, string>(), postgres ?? Postgres);
         return system;
     }
 
-    private async Task StartServicesAsync(IReadOnlyDictionary<string, string> environment)
+    private async Task StartServicesAsync(IReadOnlyDictionary<string, string> environment, string postgres)
     {
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
         (await _management.PutAsync($"vhosts/{Run}", null)).EnsureSuccessStatusCode();
@@ -47,7 +50,7 @@ public sealed class LocalSystem : IAsyncDisposable
         {
             var env = new Dictionary<string, string>(environment)
             {
-                ["ConnectionStrings__postgres"] = Postgres,
+                ["ConnectionStrings__postgres"] = postgres,
                 ["ConnectionStrings__rabbitmq"] = $"amqp://guest:guest@{RabbitHost}:5672/{Run}",
                 ["Marten__Schema"] = $"{name.ToLowerInvariant()}_{Run}",
                 ["DONATIONS_ADMIN_KEY"] = AdminKey,

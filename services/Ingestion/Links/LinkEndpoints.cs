@@ -23,7 +23,7 @@ public static class LinkEndpoints
     public static void MapLinks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/ngos/{ngo}/links", Create).RequireNgoKey(NgoRoles.Manager).WithTags("Catalog");
-        app.MapGet("/r/{code}", Follow).WithTags("Links");
+        app.MapGet("/r/{code}", Follow).WithTags("Links").WithProviderDeadline();
     }
 
     private static async Task<IResult> Create(string ngo, CreateLink body, HttpRequest request, IDocumentSession session, IConfiguration configuration, CancellationToken ct)
@@ -50,7 +50,7 @@ public static class LinkEndpoints
     /// clicks share commits (<see cref="GroupCommit"/>); docs/benchmarks.md has the numbers.
     /// </summary>
     private static async Task<IResult> Follow(
-        string code, HttpContext http, IQuerySession session, IMemoryCache cache, GroupCommit commits, ClickDetails details, CancellationToken ct)
+        string code, HttpContext http, IQuerySession session, IMemoryCache cache, GroupCommit commits, ClickDetails details, ILogger<Link> logger, CancellationToken ct)
     {
         // A link never changes once created, so it is read once per instance (unknown codes are not cached).
         var link = code.Length > 32 ? null : cache.Get<Link>($"link:{code}");
@@ -67,13 +67,34 @@ public static class LinkEndpoints
             UserAgents.DeviceClass(userAgent), ClickDetails.ReferrerHost(http.Request.Headers.Referer), details.Utm(http.Request.Query),
             details.IpHash(http.Connection.RemoteIpAddress));
         // The click is committed before the visitor is sent on: a click id that reaches a payment page is never lost.
-        await commits.CommitAsync(s => s.Events.StartStream(clickId, click), ct);
-        DonationsTelemetry.Clicks.Add(1, new KeyValuePair<string, object?>("kind", click.IsBot ? "bot" : "human"));
+        // When it cannot be committed in time, the visitor still reaches the payment page, without a click id: a
+        // donation unattributed beats a donation not made.
+        var recorded = await TryRecordAsync(commits, click, logger, ct);
+        DonationsTelemetry.Clicks.Add(1, new KeyValuePair<string, object?>("kind", !recorded ? "lost" : click.IsBot ? "bot" : "human"));
 
         http.Response.Cookies.Append(VisitorCookie, visitorId, new CookieOptions
         {
             HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
         });
-        return TypedResults.Redirect(QueryHelpers.AddQueryString(link.TargetUrl, "click_id", clickId.ToString()));
+        return TypedResults.Redirect(recorded ? QueryHelpers.AddQueryString(link.TargetUrl, "click_id", clickId.ToString()) : link.TargetUrl);
+    }
+
+    /// <summary>How long a visitor waits for the click to be committed before being sent on without it.</summary>
+    public static readonly TimeSpan ClickCommitDeadline = TimeSpan.FromSeconds(1.5);
+
+    private static async Task<bool> TryRecordAsync(GroupCommit commits, ClickRecorded click, ILogger logger, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(ClickCommitDeadline);
+        try
+        {
+            await commits.CommitAsync(s => s.Events.StartStream(click.ClickId, click), deadline.Token);
+            return true;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && (Transience.IsTransient(e) || e is OperationCanceledException))
+        {
+            logger.LogWarning("Click on {Link} not recorded, visitor sent on without a click id: {Error}", click.LinkCode, e.Message);
+            return false;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Donations.Ingestion.Webhooks.CloudPayments;
+using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Telemetry;
 using Donations.Ingestion.Webhooks.Generic;
 using Donations.Ingestion.Webhooks.Vk;
@@ -10,7 +11,7 @@ public static class WebhookEndpoints
 {
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks").AddEndpointFilter(async (context, next) =>
+        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks").WithProviderDeadline().AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
             var provider = context.HttpContext.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);

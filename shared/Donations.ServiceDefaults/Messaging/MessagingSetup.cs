@@ -16,9 +16,12 @@ public static class MessagingSetup
     /// </summary>
     public const int ConcurrentMessageLimit = 16;
 
+    /// <summary>Retries of a message whose handling failed because storage could not be reached (see <see cref="Transience"/>).</summary>
+    public const int OutageRetries = 20;
+
     /// <summary>
     /// MassTransit over RabbitMQ with publisher confirms, kebab-case endpoints named for the service, explicit
-    /// prefetch, and one retry policy for every consumer. Retries are in-process (immediate and short intervals):
+    /// prefetch, and one retry policy for every consumer. Retries are in-process (short intervals, longer for outages):
     /// Debian's broker has no delayed-message plugin, so delayed redelivery is not used. A message that still
     /// fails lands in the endpoint's <c>_error</c> queue.
     /// </summary>
@@ -33,9 +36,17 @@ public static class MessagingSetup
             consumers?.Invoke(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
+                // Outer: storage unreachable (an outage, a restart) is waited out for about 4 minutes, so an outage does
+                // not fill the _error queues. Inner: any other failure is retried briefly, then the message is parked.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(Transience.IsTransient);
+                    retry.Exponential(OutageRetries, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500));
+                });
                 endpoint.UseMessageRetry(retry =>
                 {
                     retry.Ignore<ArgumentException>();
+                    retry.Ignore<Exception>(Transience.IsTransient);
                     retry.Intervals(10, 50, 100, 250, 500, 1000, 2000, 4000);
                 });
             });

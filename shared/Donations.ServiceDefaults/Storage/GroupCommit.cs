@@ -32,7 +32,17 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
     private Task[] _writers = [];
     private int _disposed;
 
-    private sealed record Write(Action<IDocumentSession> Apply, string? TraceParent, TaskCompletionSource Done);
+    /// <summary>
+    /// A write still waiting this long is not attempted any more: its request has been answered 503 by then
+    /// (<see cref="Http.Unavailable.Deadline"/>), and a write nobody acknowledged should not appear later.
+    /// </summary>
+    public static readonly TimeSpan GiveUpAfter = Http.Unavailable.Deadline;
+
+    private sealed record Write(Action<IDocumentSession> Apply, string? TraceParent, TaskCompletionSource Done, long Queued)
+    {
+        public bool GivenUp => Stopwatch.GetElapsedTime(Queued) >= GiveUpAfter
+                               && Done.TrySetException(new TimeoutException($"Not committed within {GiveUpAfter.TotalSeconds:0} s; not attempted."));
+    }
 
     public GroupCommit(IDocumentStore store, IConfiguration configuration)
     {
@@ -43,7 +53,7 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
     /// <summary>Queues <paramref name="apply"/>'s changes and completes once they are committed, or throws what committing them threw.</summary>
     public async Task CommitAsync(Action<IDocumentSession> apply, CancellationToken ct)
     {
-        var write = new Write(apply, Activity.Current?.Id, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var write = new Write(apply, Activity.Current?.Id, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), Stopwatch.GetTimestamp());
         if (!_grouped)
         {
             await CommitAloneAsync(write, ct);
@@ -51,7 +61,8 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
             return;
         }
         await _queue.Writer.WriteAsync(write, ct);
-        await write.Done.Task;
+        // A request past its deadline stops waiting; its write may still commit, and it answered no 2xx for it.
+        await write.Done.Task.WaitAsync(ct);
     }
 
     public Task StartAsync(CancellationToken ct)
@@ -80,6 +91,8 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
 
     private async Task CommitBatchAsync(List<Write> batch, CancellationToken ct)
     {
+        batch.RemoveAll(write => write.GivenUp);
+        if (batch.Count == 0) return;
         BatchSizes.Record(batch.Count);
         if (batch.Count == 1)
         {
@@ -102,6 +115,7 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
 
     private async Task CommitAloneAsync(Write write, CancellationToken ct)
     {
+        if (write.GivenUp) return;
         try
         {
             await using var session = _store.LightweightSession();

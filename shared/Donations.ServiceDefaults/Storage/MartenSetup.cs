@@ -71,6 +71,9 @@ public static class MartenSetup
         var explicitPool = connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
                            || connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase);
         if (!explicitPool) builder.MaxPoolSize = DefaultMaxPoolSize;
+        // A cancelled command waits this long for PostgreSQL to confirm the cancellation before the connection is
+        // dropped (Npgsql's default is 2 s): an unreachable server must not hold a request past its deadline.
+        if (!connectionString.Contains("Cancellation Timeout", StringComparison.OrdinalIgnoreCase)) builder.CancellationTimeout = 500;
         return builder.ConnectionString;
     }
 
