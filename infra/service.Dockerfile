@@ -17,4 +17,5 @@ ENV Urls=http://0.0.0.0:8080 \
     DONATIONS_SERVICE_DLL=Donations.${SERVICE}.dll
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 CMD curl -fs http://127.0.0.1:8080/health/live || exit 1
+USER $APP_UID
 ENTRYPOINT ["sh", "-c", "exec dotnet \"$DONATIONS_SERVICE_DLL\""]
