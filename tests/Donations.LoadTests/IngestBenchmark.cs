@@ -14,13 +14,14 @@ namespace Donations.LoadTests;
 /// </summary>
 public static class IngestBenchmark
 {
-    private const string Secret = "benchmark-generic-secret-0123456789";
+    public const string Secret = "benchmark-generic-secret-0123456789";
 
     public static async Task<IReadOnlyList<Result>> RunAsync(int clients, TimeSpan duration)
     {
         var results = new List<Result>
         {
             await Baselines.OneRowPerTransactionAsync(duration),
+            await Baselines.PersistentPublishWithConfirmsAsync(duration),
             await IntakeBenchmark.RunAsync(grouped: false, clients, duration),
             await IntakeBenchmark.RunAsync(grouped: true, clients, duration),
         };
@@ -30,7 +31,7 @@ public static class IngestBenchmark
             Console.Error.WriteLine($"Starting the system ({mode})…");
             await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"),
                 new Dictionary<string, string> { ["Donations__GroupCommit"] = grouped ? "true" : "false", ["Logging__LogLevel__Default"] = "Warning" });
-            var (ngo, code) = await SetUpAsync(system);
+            var (ngo, code, _) = await SetUpAsync(system);
             using var http = system.Client(system.Ingestion, connections: clients);
 
             var webhooks = await Measure.ConcurrentlyAsync($"webhooks, {mode}, {clients} clients", clients, duration, async (client, n) =>
@@ -72,7 +73,8 @@ public static class IngestBenchmark
         return results;
     }
 
-    private static async Task<(string Ngo, string Code)> SetUpAsync(LocalSystem system)
+    /// <summary>An NGO with the generic provider (<see cref="Secret"/>), a campaign, a post and a tracked link.</summary>
+    public static async Task<(string Ngo, string Code, string ViewerKey)> SetUpAsync(LocalSystem system)
     {
         var ngo = $"bench-{Guid.NewGuid():N}"[..20];
         using var admin = system.Client(system.Ingestion, LocalSystem.AdminKey);
@@ -83,6 +85,6 @@ public static class IngestBenchmark
         (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/posts", new { id = "wall-1_1", campaignId = "bench" })).EnsureSuccessStatusCode();
         var link = (await (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/links", new { postId = "wall-1_1", targetUrl = "https://pay.example.org/" }))
             .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
-        return (ngo, link["code"]!.GetValue<string>());
+        return (ngo, link["code"]!.GetValue<string>(), keys["viewerKey"]!.GetValue<string>());
     }
 }

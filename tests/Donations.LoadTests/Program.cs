@@ -2,6 +2,8 @@ using Donations.LoadTests;
 
 // dotnet run -c Release --project tests/Donations.LoadTests -- ingest [seconds] [clients]
 // dotnet run -c Release --project tests/Donations.LoadTests -- reports [donations] [clicks]
+// dotnet run -c Release --project tests/Donations.LoadTests -- steady [webhooks per second] [seconds]
+// dotnet run -c Release --project tests/Donations.LoadTests -- faults [instances] [seconds of load per fault] [cluster]   (root; see infra/faults.sh)
 // Needs PostgreSQL and RabbitMQ (bash infra/up.sh) and the solution built in Release.
 var command = args.FirstOrDefault() ?? "ingest";
 
@@ -27,7 +29,35 @@ switch (command)
         Console.WriteLine("|---|---|---|---|---|");
         foreach (var result in results) Console.WriteLine(result.Row);
         return 0;
+    case "steady":
+        var rate = args.Length > 1 ? int.Parse(args[1]) : 160;
+        var steadyFor = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 600);
+        var steady = await SteadyRun.RunAsync(rate, steadyFor);
+        Console.WriteLine($"Steady run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {rate} webhooks/s for {steadyFor.TotalMinutes:N0} min");
+        Console.WriteLine();
+        Console.WriteLine($"webhooks sent {steady.Sent:N0}, acknowledged {steady.Acknowledged:N0}, failed {steady.Failed:N0}; latency p50 {steady.P50Ms:N1} ms, p99 {steady.P99Ms:N1} ms");
+        Console.WriteLine($"end-to-end lag ({steady.LagObserved:N0} observed): p50 ≤ {steady.LagP50Ms:N0} ms, p99 ≤ {steady.LagP99Ms:N0} ms");
+        Console.WriteLine();
+        Console.WriteLine($"| minute | sent | acknowledged | lag p99 so far | RSS {string.Join(" | RSS ", steady.Services)} |");
+        Console.WriteLine($"|---|---|---|---|{string.Concat(steady.Services.Select(_ => "---|"))}");
+        foreach (var s in steady.Samples)
+            Console.WriteLine($"| {s.At.TotalMinutes:N0} | {s.Sent:N0} | {s.Acknowledged:N0} | ≤ {s.LagP99Ms:N0} ms | {string.Join(" | ", s.RssMiB.Select(r => $"{r:N0} MiB"))} |");
+        return 0;
+    case "faults":
+        var instances = args.Length > 1 ? int.Parse(args[1]) : 1;
+        var load = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 20);
+        var cluster = args.Length > 3 && args[3] == "cluster";
+        var outcomes = await FaultSuite.RunAsync(instances, load, cluster);
+        Console.WriteLine($"Fault suite, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {instances} instance(s) of each service, " +
+                          $"{(cluster ? "three-node RabbitMQ cluster with quorum queues" : "one RabbitMQ node")}, {load.TotalSeconds:N0} s of load per fault");
+        Console.WriteLine();
+        Console.WriteLine("| fault | result | settled in | payments acknowledged | in reports | net acknowledged | net reported | reconciliation | left in queues | in _error queues | client retries |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var o in outcomes)
+            Console.WriteLine($"| {o.Fault} | {(o.Passed ? "passed" : "FAILED")} | {o.SettledSeconds:N0} s | {o.Payments:N0} | {o.ReportedDonations:N0} | " +
+                              $"{o.PaymentsMinor - o.RefundsMinor:N0} | {o.ReportedGross - o.ReportedRefunded:N0} | {o.Reconciliation} | {o.Stuck} | {o.InErrorQueues} | {o.Retries:N0} |");
+        return outcomes.All(o => o.Passed) ? 0 : 1;
     default:
-        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks]");
+        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks] | steady [rate] [seconds] | faults [instances] [seconds] [cluster]");
         return 2;
 }

@@ -17,30 +17,39 @@ public sealed class LocalSystem : IAsyncDisposable
     public static readonly string Postgres = Environment.GetEnvironmentVariable("DONATIONS_TEST_POSTGRES")
         ?? "Host=127.0.0.1;Port=5432;Database=donations;Username=donations;Password=donations";
     public static readonly string RabbitHost = Environment.GetEnvironmentVariable("DONATIONS_TEST_RABBITMQ_HOST") ?? "127.0.0.1";
+    public static readonly int RabbitPort = int.Parse(Environment.GetEnvironmentVariable("DONATIONS_TEST_RABBITMQ_PORT") ?? "5672");
 
-    private readonly HttpClient _management = new() { BaseAddress = new Uri($"http://{RabbitHost}:15672/api/") };
+    /// <summary>RabbitMQ's management API (with a cluster, any node's: virtual hosts and users are cluster-wide).</summary>
+    public static readonly Uri RabbitManagement = new($"http://{RabbitHost}:{Environment.GetEnvironmentVariable("DONATIONS_TEST_RABBITMQ_MANAGEMENT_PORT") ?? "15672"}/api/");
+
+    private readonly HttpClient _management = new() { BaseAddress = RabbitManagement };
     private readonly List<ServiceProcess> _services = [];
 
     public string Run { get; } = $"run{DateTime.UtcNow:MMddHHmmss}{Random.Shared.Next(1000, 9999)}";
     public string LogDirectory { get; }
-    public ServiceProcess Ingestion => _services[0];
-    public ServiceProcess Attribution => _services[1];
-    public ServiceProcess Reporting => _services[2];
+    public ServiceProcess Ingestion => Instances("Ingestion")[0];
+    public ServiceProcess Attribution => Instances("Attribution")[0];
+    public ServiceProcess Reporting => Instances("Reporting")[0];
+
+    /// <summary>Every running instance of a service, in start order.</summary>
+    public IReadOnlyList<ServiceProcess> Instances(string name) => _services.Where(s => s.Name == name).ToList();
 
     private LocalSystem(string logDirectory) => LogDirectory = Path.Combine(logDirectory, Run);
 
     /// <summary>
     /// Starts all three and waits until each reports ready. <paramref name="environment"/> is added to every service's;
-    /// <paramref name="postgres"/> is the connection string the services use (the machine's PostgreSQL by default).
+    /// <paramref name="postgres"/> is the connection string the services use (the machine's PostgreSQL by default);
+    /// <paramref name="instances"/> of each service share the schemas and the virtual host, as replicas do.
     /// </summary>
-    public static async Task<LocalSystem> StartAsync(string logDirectory, IReadOnlyDictionary<string, string>? environment = null, string? postgres = null)
+    public static async Task<LocalSystem> StartAsync(
+        string logDirectory, IReadOnlyDictionary<string, string>? environment = null, string? postgres = null, int instances = 1)
     {
         var system = new LocalSystem(logDirectory);
-        await system.StartServicesAsync(environment ?? new Dictionary<string, string>(), postgres ?? Postgres);
+        await system.StartServicesAsync(environment ?? new Dictionary<string, string>(), postgres ?? Postgres, instances);
         return system;
     }
 
-    private async Task StartServicesAsync(IReadOnlyDictionary<string, string> environment, string postgres)
+    private async Task StartServicesAsync(IReadOnlyDictionary<string, string> environment, string postgres, int instances)
     {
         _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
         (await _management.PutAsync($"vhosts/{Run}", null)).EnsureSuccessStatusCode();
@@ -51,13 +60,25 @@ public sealed class LocalSystem : IAsyncDisposable
             var env = new Dictionary<string, string>(environment)
             {
                 ["ConnectionStrings__postgres"] = postgres,
-                ["ConnectionStrings__rabbitmq"] = $"amqp://guest:guest@{RabbitHost}:5672/{Run}",
+                ["ConnectionStrings__rabbitmq"] = $"amqp://guest:guest@{RabbitHost}:{RabbitPort}/{Run}",
                 ["Marten__Schema"] = $"{name.ToLowerInvariant()}_{Run}",
                 ["DONATIONS_ADMIN_KEY"] = AdminKey,
             };
-            _services.Add(ServiceProcess.Start(name, FreePort(), env, LogDirectory));
+            for (var i = 0; i < instances; i++)
+                _services.Add(ServiceProcess.Start(name, FreePort(), env, LogDirectory, instances == 1 ? "" : $"-{i + 1}"));
         }
         foreach (var service in _services) await WaitUntilReadyAsync(service);
+    }
+
+    /// <summary>Kills an instance with SIGKILL, starts it again on the same port and waits until it is ready.</summary>
+    public async Task<ServiceProcess> KillAndRestartAsync(ServiceProcess service, TimeSpan down)
+    {
+        await service.KillAsync();
+        await Task.Delay(down);
+        var restarted = await service.RestartAsync();
+        _services[_services.IndexOf(service)] = restarted;
+        await WaitUntilReadyAsync(restarted);
+        return restarted;
     }
 
     public HttpClient Client(ServiceProcess service, string? key = null, int connections = 16)
@@ -68,7 +89,7 @@ public sealed class LocalSystem : IAsyncDisposable
         return client;
     }
 
-    private static async Task WaitUntilReadyAsync(ServiceProcess service)
+    public static async Task WaitUntilReadyAsync(ServiceProcess service)
     {
         using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(90);

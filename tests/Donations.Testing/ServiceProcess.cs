@@ -13,16 +13,27 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
     public string LogPath { get; }
 
-    private ServiceProcess(string name, Uri baseAddress, Process process, StreamWriter log, string logPath)
+    private readonly int _port;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string _logDirectory;
+    private readonly string _instance;
+
+    private ServiceProcess(string name, string instance, int port, IReadOnlyDictionary<string, string> environment, string logDirectory,
+        Uri baseAddress, Process process, StreamWriter log, string logPath)
     {
         Name = name;
+        _instance = instance;
+        _port = port;
+        _environment = environment;
+        _logDirectory = logDirectory;
         BaseAddress = baseAddress;
         _process = process;
         _log = log;
         LogPath = logPath;
     }
 
-    public static ServiceProcess Start(string name, int port, IReadOnlyDictionary<string, string> environment, string logDirectory)
+    /// <summary>Starts <paramref name="name"/> on <paramref name="port"/>; its output goes to {name}{instance}.log, appended.</summary>
+    public static ServiceProcess Start(string name, int port, IReadOnlyDictionary<string, string> environment, string logDirectory, string instance = "")
     {
         var dll = Path.Combine(RepoRoot(), "services", name, "bin", BuildConfiguration(), "net10.0", $"Donations.{name}.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first: {dll} is missing.", dll);
@@ -40,22 +51,42 @@ public sealed class ServiceProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
         Directory.CreateDirectory(logDirectory);
-        var logPath = Path.Combine(logDirectory, $"{name}.log");
-        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var logPath = Path.Combine(logDirectory, $"{name}{instance}.log");
+        var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(name, baseAddress, process, log, logPath);
+        return new ServiceProcess(name, instance, port, environment, logDirectory, baseAddress, process, log, logPath);
+    }
+
+    /// <summary>Kills the process at once (SIGKILL, as <c>kill -9</c>): no shutdown, no flushing, no goodbye to the broker.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        lock (_log) _log.WriteLine("---- killed (SIGKILL) by the test ----");
+    }
+
+    /// <summary>A new process of the same service, on the same port, with the same settings and log file.</summary>
+    public async Task<ServiceProcess> RestartAsync()
+    {
+        await DisposeAsync();
+        return Start(Name, _port, _environment, _logDirectory, _instance);
     }
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>The process's peak resident memory so far (VmHWM), in MiB; Linux only.</summary>
-    public double PeakRssMiB()
+    public double PeakRssMiB() => Status("VmHWM:");
+
+    /// <summary>The process's resident memory now (VmRSS), in MiB; Linux only.</summary>
+    public double RssMiB() => Status("VmRSS:");
+
+    private double Status(string field)
     {
-        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 

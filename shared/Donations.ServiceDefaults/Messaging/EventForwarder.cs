@@ -39,7 +39,12 @@ public sealed class EventForwarder(IBus bus, ILogger<EventForwarder> log) : Subs
                 return ValueTask.CompletedTask;
             },
         })
+        // A publish whose confirm never comes (the connection's node died mid-flight) is abandoned and tried again,
+        // on whichever node the bus has reconnected to, instead of holding the forwarder forever.
+        .AddTimeout(PublishTimeout)
         .Build();
+
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(10);
 
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)

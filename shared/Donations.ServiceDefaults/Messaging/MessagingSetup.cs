@@ -19,23 +19,39 @@ public static class MessagingSetup
     /// <summary>Retries of a message whose handling failed because storage could not be reached (see <see cref="Transience"/>).</summary>
     public const int OutageRetries = 20;
 
+    /// <summary>With <c>Messaging:QuorumQueues</c>: deliveries of one message before RabbitMQ parks it in the dead-letter queue.</summary>
+    public const int DeliveryLimit = 20;
+    public const string DeadLetterSuffix = "_dead";
+
     /// <summary>
     /// MassTransit over RabbitMQ with publisher confirms, kebab-case endpoints named for the service, explicit
     /// prefetch, and one retry policy for every consumer. Retries are in-process (short intervals, longer for outages):
     /// Debian's broker has no delayed-message plugin, so delayed redelivery is not used. A message that still
-    /// fails lands in the endpoint's <c>_error</c> queue.
+    /// fails lands in the endpoint's <c>_error</c> queue. For a RabbitMQ cluster, <c>Messaging:ClusterNodes</c> lists
+    /// host:port of every node (the connection string still gives credentials and virtual host) and
+    /// <c>Messaging:QuorumQueues=true</c> makes every queue a quorum queue with a delivery limit.
     /// </summary>
     public static void AddDonationsMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
     {
         var broker = new Uri(builder.Configuration.Required("ConnectionStrings:rabbitmq"));
         var service = builder.Environment.ApplicationName.Split('.').Last().ToLowerInvariant();
+        var quorum = builder.Configuration.GetValue("Messaging:QuorumQueues", false);
+        var clusterNodes = (builder.Configuration["Messaging:ClusterNodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
             consumers?.Invoke(bus);
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
+                if (quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    // Replicated across the cluster's nodes; a message delivered DeliveryLimit times without being
+                    // acknowledged (a consumer that keeps crashing on it) is parked in {queue}_dead, not redelivered forever.
+                    rabbit.SetQuorumQueue();
+                    rabbit.SetQueueArgument("x-delivery-limit", DeliveryLimit);
+                    rabbit.BindDeadLetterQueue($"{name}{DeadLetterSuffix}", $"{name}{DeadLetterSuffix}", dead => dead.SetQuorumQueue());
+                }
                 // Outer: storage unreachable (an outage, a restart) is waited out for about 4 minutes, so an outage does
                 // not fill the _error queues. Inner: any other failure is retried briefly, then the message is parked.
                 endpoint.UseMessageRetry(retry =>
@@ -59,6 +75,7 @@ public static class MessagingSetup
                     host.Username(user);
                     host.Password(password);
                     host.PublisherConfirmation = true;
+                    if (clusterNodes.Length > 0) host.UseCluster(cluster => { foreach (var node in clusterNodes) cluster.Node(node); });
                 });
                 rabbit.PrefetchCount = PrefetchCount;
                 rabbit.ConcurrentMessageLimit = ConcurrentMessageLimit;
