@@ -14,6 +14,9 @@ namespace Donations.LoadTests;
 /// </summary>
 public static class IngestBenchmark
 {
+    public const long VkGroupId = 4321;
+
+    /// <summary>The secret of every provider the load tools configure (generic, CloudPayments' API secret, VK's callback secret).</summary>
     public const string Secret = "benchmark-generic-secret-0123456789";
 
     public static async Task<IReadOnlyList<Result>> RunAsync(int clients, TimeSpan duration)
@@ -81,6 +84,9 @@ public static class IngestBenchmark
         var keys = (await (await admin.PostAsJsonAsync("/api/ngos", new { id = ngo, name = "Benchmark" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
         using var manager = system.Client(system.Ingestion, keys["managerKey"]!.GetValue<string>());
         (await manager.PutAsJsonAsync($"/api/ngos/{ngo}/providers/generic", new { secret = Secret })).EnsureSuccessStatusCode();
+        (await manager.PutAsJsonAsync($"/api/ngos/{ngo}/providers/cloudpayments", new { apiSecret = Secret })).EnsureSuccessStatusCode();
+        (await manager.PutAsJsonAsync($"/api/ngos/{ngo}/providers/yookassa", new { allowedNetworks = new[] { "127.0.0.1/32" } })).EnsureSuccessStatusCode();
+        (await manager.PutAsJsonAsync($"/api/ngos/{ngo}/providers/vk", new { groupId = VkGroupId, secret = Secret, confirmation = "load" })).EnsureSuccessStatusCode();
         (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/campaigns", new { id = "bench", name = "Bench", startsAt = DateTimeOffset.UtcNow })).EnsureSuccessStatusCode();
         (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/posts", new { id = "wall-1_1", campaignId = "bench" })).EnsureSuccessStatusCode();
         var link = (await (await manager.PostAsJsonAsync($"/api/ngos/{ngo}/links", new { postId = "wall-1_1", targetUrl = "https://pay.example.org/" }))

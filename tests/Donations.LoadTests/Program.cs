@@ -2,7 +2,7 @@ using Donations.LoadTests;
 
 // dotnet run -c Release --project tests/Donations.LoadTests -- ingest [seconds] [clients]
 // dotnet run -c Release --project tests/Donations.LoadTests -- reports [donations] [clicks]
-// dotnet run -c Release --project tests/Donations.LoadTests -- steady [webhooks per second] [seconds]
+// dotnet run -c Release --project tests/Donations.LoadTests -- steady [donors per second] [seconds]
 // dotnet run -c Release --project tests/Donations.LoadTests -- faults [instances] [seconds of load per fault] [cluster]   (root; see infra/faults.sh)
 // Needs PostgreSQL and RabbitMQ (bash infra/up.sh) and the solution built in Release.
 var command = args.FirstOrDefault() ?? "ingest";
@@ -30,19 +30,24 @@ switch (command)
         foreach (var result in results) Console.WriteLine(result.Row);
         return 0;
     case "steady":
-        var rate = args.Length > 1 ? int.Parse(args[1]) : 160;
+        var rate = args.Length > 1 ? int.Parse(args[1]) : 100;
         var steadyFor = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 600);
         var steady = await SteadyRun.RunAsync(rate, steadyFor);
-        Console.WriteLine($"Steady run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {rate} webhooks/s for {steadyFor.TotalMinutes:N0} min");
+        Console.WriteLine($"Steady run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {rate} donors/s for {steadyFor.TotalMinutes:N0} min");
         Console.WriteLine();
-        Console.WriteLine($"webhooks sent {steady.Sent:N0}, acknowledged {steady.Acknowledged:N0}, failed {steady.Failed:N0}; latency p50 {steady.P50Ms:N1} ms, p99 {steady.P99Ms:N1} ms");
+        Console.WriteLine($"webhook deliveries {steady.Deliveries:N0} ({steady.Deliveries / steady.Duration.TotalSeconds:N0}/s), payments acknowledged {steady.Payments:N0}, " +
+                          $"retried {steady.Retries:N0}, rejected {steady.Rejected:N0}; latency p50 {steady.P50Ms:N1} ms, p99 {steady.P99Ms:N1} ms");
         Console.WriteLine($"end-to-end lag ({steady.LagObserved:N0} observed): p50 ≤ {steady.LagP50Ms:N0} ms, p99 ≤ {steady.LagP99Ms:N0} ms");
         Console.WriteLine();
-        Console.WriteLine($"| minute | sent | acknowledged | lag p99 so far | RSS {string.Join(" | RSS ", steady.Services)} |");
+        Console.WriteLine($"| minute | webhooks | payments | lag p99 so far | RSS {string.Join(" | RSS ", steady.Services)} |");
         Console.WriteLine($"|---|---|---|---|{string.Concat(steady.Services.Select(_ => "---|"))}");
         foreach (var s in steady.Samples)
-            Console.WriteLine($"| {s.At.TotalMinutes:N0} | {s.Sent:N0} | {s.Acknowledged:N0} | ≤ {s.LagP99Ms:N0} ms | {string.Join(" | ", s.RssMiB.Select(r => $"{r:N0} MiB"))} |");
-        return 0;
+            Console.WriteLine($"| {s.At.TotalMinutes:N0} | {s.Deliveries:N0} | {s.Payments:N0} | ≤ {s.LagP99Ms:N0} ms | {string.Join(" | ", s.RssMiB.Select(r => $"{r:N0} MiB"))} |");
+        Console.WriteLine();
+        Console.WriteLine("CPU per webhook delivery, from the start of the load until the reports caught up: " +
+                          string.Join(", ", steady.Cpu.OrderByDescending(c => c.CpuMsPerWebhook).Select(c => $"{c.Process} {c.CpuMsPerWebhook:N2} ms")) +
+                          $"; total {steady.Cpu.Sum(c => c.CpuMsPerWebhook):N2} ms");
+        return steady.Rejected == 0 ? 0 : 1;
     case "faults":
         var instances = args.Length > 1 ? int.Parse(args[1]) : 1;
         var load = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 20);

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,18 +11,23 @@ using Donations.Testing;
 namespace Donations.LoadTests;
 
 /// <summary>
-/// Steady traffic as providers and donors make it: a click on a tracked link (half the time), the payment's signed
-/// webhook, sometimes a partial refund (a third of them delivered before their payment), and 30% of webhooks delivered
-/// two or three times at once. Like a provider, every delivery is retried until it gets a 2xx; the client-side ledger
-/// records money only once a 2xx has been received for it.
+/// Steady traffic as providers and donors make it: a click on a tracked link (half the time), then the payment's
+/// webhook from one of the four providers (generic 50%, CloudPayments 20%, YooKassa 20%, VK Pay 10%), recurring charges
+/// of generic subscriptions, partial refunds (generic: a third of them delivered before their payment; CloudPayments:
+/// after it), and 30% of webhooks delivered two or three times at once. Like a provider, every delivery is retried
+/// until it gets a 2xx; the client-side ledger records money only once a 2xx has been received for it.
 /// </summary>
 public sealed class Traffic(LocalSystem system, string ngo, string code, string run)
 {
     private readonly HttpClient[] _ingestion = system.Instances("Ingestion")
-        .Select(i => new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = i.BaseAddress, Timeout = TimeSpan.FromSeconds(5) })
+        .Select(i => new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 256 })
+        {
+            BaseAddress = i.BaseAddress, Timeout = TimeSpan.FromSeconds(5),
+        })
         .ToArray();
     private readonly ConcurrentDictionary<string, long> _payments = new();
     private readonly ConcurrentDictionary<string, long> _refunds = new();
+    private readonly ConcurrentBag<double> _latencies = [];
     private long _jobs, _deliveries, _retries, _rejected;
 
     public int Payments => _payments.Count;
@@ -29,16 +37,22 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
     public long Retries => Interlocked.Read(ref _retries);
     public long Rejected => Interlocked.Read(ref _rejected);
 
+    /// <summary>Every delivery's latency so far, in milliseconds, sorted.</summary>
+    public double[] Latencies() => _latencies.Order().ToArray();
+
     /// <summary>Runs <paramref name="workers"/> donors until <paramref name="stop"/>; returns once every started job is acknowledged.</summary>
     public Task RunAsync(int workers, CancellationToken stop) =>
-        Task.WhenAll(Enumerable.Range(0, workers).Select(async worker =>
+        Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>
         {
             while (!stop.IsCancellationRequested)
             {
-                await JobAsync(Interlocked.Increment(ref _jobs));
+                await NextAsync();
                 await Task.Delay(40, CancellationToken.None);
             }
         }));
+
+    /// <summary>One donor: a click perhaps, a payment, perhaps a refund; completes when every webhook is acknowledged.</summary>
+    public Task NextAsync() => JobAsync(Interlocked.Increment(ref _jobs));
 
     private HttpClient Any() => _ingestion[Random.Shared.Next(_ingestion.Length)];
 
@@ -57,52 +71,126 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
         }
         var amount = Random.Shared.Next(1, 500) * 100L + Random.Shared.Next(0, 100);
         var copies = Random.Shared.NextDouble() < 0.3 ? Random.Shared.Next(2, 4) : 1;
-        var payment = Body(new { type = "donation.succeeded", id = tx, amountMinor = amount, currency = "RUB", occurredAt = DateTimeOffset.UtcNow, clickId });
-        if (n % 10 != 0)
+        switch (n % 10)
         {
-            if (await DeliverAsync(payment, copies)) _payments[tx] = amount;
-            return;
+            case 0: // generic, refunded in part; a third of the refunds come before their payment
+                var payment = Generic(new { type = "donation.succeeded", id = tx, amountMinor = amount, currency = "RUB", occurredAt = DateTimeOffset.UtcNow, clickId });
+                var refund = Generic(new { type = "donation.refunded", id = $"{tx}-refund", refundOf = tx, amountMinor = amount / 2, currency = "RUB", occurredAt = DateTimeOffset.UtcNow });
+                var refundFirst = n % 30 == 0;
+                var (first, second) = refundFirst ? (refund, payment) : (payment, refund);
+                var firstAccepted = await DeliverAsync(first, copies);
+                var secondAccepted = await DeliverAsync(second, copies);
+                if (refundFirst ? secondAccepted : firstAccepted) _payments[tx] = amount;
+                if (refundFirst ? firstAccepted : secondAccepted) _refunds[tx] = amount / 2;
+                return;
+            case 5: // a recurring charge of one of 50 generic subscriptions
+                await Pay(tx, amount, copies, Generic(new
+                {
+                    type = "donation.succeeded", id = tx, amountMinor = amount, currency = "RUB", occurredAt = DateTimeOffset.UtcNow, clickId,
+                    subscriptionId = $"{run}-subscription-{n / 10 % 50}",
+                }));
+                return;
+            case 1 or 2: // CloudPayments Pay (JSON); one in four refunded in part afterwards (form-encoded, as CloudPayments sends it)
+                var transaction = 1_000_000_000 + n;
+                await Pay(transaction.ToString(), amount, copies, CloudPayments("application/json", JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["TransactionId"] = transaction, ["Amount"] = amount / 100m, ["Currency"] = "RUB", ["Status"] = "Completed",
+                    ["DateTime"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    ["Data"] = clickId is null ? null : JsonSerializer.Serialize(new { click_id = clickId }),
+                })));
+                if (n % 20 == 1 && await DeliverAsync(CloudPayments("application/x-www-form-urlencoded",
+                        $"TransactionId={transaction + 1_000_000_000}&PaymentTransactionId={transaction}&Amount={(amount / 2 / 100m).ToString(CultureInfo.InvariantCulture)}&OperationType=Refund"), copies))
+                    _refunds[transaction.ToString()] = amount / 2;
+                return;
+            case 3 or 4: // YooKassa payment.succeeded, from an allowed network (loopback is allowed for this NGO)
+                await Pay(tx, amount, copies, YooKassa(JsonSerializer.Serialize(new
+                {
+                    type = "notification", @event = "payment.succeeded",
+                    @object = new
+                    {
+                        id = tx, status = "succeeded", paid = true, created_at = DateTimeOffset.UtcNow,
+                        amount = new { value = (amount / 100m).ToString("0.00", CultureInfo.InvariantCulture), currency = "RUB" },
+                        metadata = new { click_id = clickId },
+                    },
+                })));
+                return;
+            case 6: // VK Pay transfer to the community: amount in thousandths of a rouble, click id in the description
+                await Pay(tx, amount, copies, Vk(JsonSerializer.Serialize(new
+                {
+                    type = "vkpay_transaction", event_id = tx, v = "5.199", group_id = IngestBenchmark.VkGroupId, secret = IngestBenchmark.Secret,
+                    @object = new { from_id = 100_000 + n % 1000, amount = amount * 10, description = clickId is null ? "Помощь" : $"Помощь click_id={clickId}", date = DateTimeOffset.UtcNow.ToUnixTimeSeconds() },
+                })));
+                return;
+            default:
+                await Pay(tx, amount, copies, Generic(new { type = "donation.succeeded", id = tx, amountMinor = amount, currency = "RUB", occurredAt = DateTimeOffset.UtcNow, clickId }));
+                return;
         }
-        var refund = Body(new { type = "donation.refunded", id = $"{tx}-refund", refundOf = tx, amountMinor = amount / 2, currency = "RUB", occurredAt = DateTimeOffset.UtcNow });
-        var refundFirst = n % 30 == 0;
-        var (first, second) = refundFirst ? (refund, payment) : (payment, refund);
-        var firstAccepted = await DeliverAsync(first, copies);
-        var secondAccepted = await DeliverAsync(second, copies);
-        if (refundFirst ? secondAccepted : firstAccepted) _payments[tx] = amount;
-        if (refundFirst ? firstAccepted : secondAccepted) _refunds[tx] = amount / 2;
     }
 
-    private static string Body(object notification) => JsonSerializer.Serialize(notification, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-
-    /// <summary>Delivers <paramref name="body"/> <paramref name="copies"/> times at once; true when any copy got a 2xx.</summary>
-    private async Task<bool> DeliverAsync(string body, int copies)
+    private async Task Pay(string key, long amount, int copies, Func<HttpRequestMessage> webhook)
     {
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, copies).Select(_ => DeliverUntilAcknowledgedAsync(body)));
+        if (await DeliverAsync(webhook, copies)) _payments[key] = amount;
+    }
+
+    private Func<HttpRequestMessage> Generic(object notification)
+    {
+        var body = JsonSerializer.Serialize(notification, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        return () =>
+        {
+            var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(IngestBenchmark.Secret), Encoding.UTF8.GetBytes($"{t}.{body}")));
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/generic/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Donations-Signature", $"t={t},v1={signature}");
+            return request;
+        };
+    }
+
+    private Func<HttpRequestMessage> CloudPayments(string contentType, string body) => () =>
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/cloudpayments/{ngo}") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        request.Headers.Add("Content-HMAC", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(IngestBenchmark.Secret), bytes)));
+        return request;
+    };
+
+    private Func<HttpRequestMessage> YooKassa(string body) => () =>
+        new HttpRequestMessage(HttpMethod.Post, $"/webhooks/yookassa/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    private Func<HttpRequestMessage> Vk(string body) => () =>
+        new HttpRequestMessage(HttpMethod.Post, $"/webhooks/vk/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+    /// <summary>Delivers the webhook <paramref name="copies"/> times at once; true when any copy got a 2xx.</summary>
+    private async Task<bool> DeliverAsync(Func<HttpRequestMessage> webhook, int copies)
+    {
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, copies).Select(_ => DeliverUntilAcknowledgedAsync(webhook)));
         return outcomes.Any(ok => ok);
     }
 
-    private async Task<bool> DeliverUntilAcknowledgedAsync(string body)
+    private async Task<bool> DeliverUntilAcknowledgedAsync(Func<HttpRequestMessage> webhook)
     {
         var giveUp = DateTime.UtcNow.AddMinutes(5);
         while (DateTime.UtcNow < giveUp)
         {
             Interlocked.Increment(ref _deliveries);
+            var started = Stopwatch.GetTimestamp();
             try
             {
-                var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(IngestBenchmark.Secret), Encoding.UTF8.GetBytes($"{t}.{body}")));
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/generic/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                request.Headers.Add("Donations-Signature", $"t={t},v1={signature}");
+                using var request = webhook();
                 using var response = await Any().SendAsync(request);
+                _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (response.IsSuccessStatusCode) return true;
                 if ((int)response.StatusCode is >= 400 and < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
                 {
                     Interlocked.Increment(ref _rejected);
-                    Console.Error.WriteLine($"\n  rejected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    Console.Error.WriteLine($"\n  rejected {(int)response.StatusCode} {request.RequestUri}: {await response.Content.ReadAsStringAsync()}");
                     return false;
                 }
             }
-            catch (Exception) { } // refused, reset or timed out: the provider tries again
+            catch (Exception) // refused, reset or timed out: the provider tries again
+            {
+                _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
             Interlocked.Increment(ref _retries);
             await Task.Delay(500);
         }

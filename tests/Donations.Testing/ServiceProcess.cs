@@ -81,6 +81,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The process's peak resident memory so far (VmHWM), in MiB; Linux only.</summary>
     public double PeakRssMiB() => Status("VmHWM:");
 
+    /// <summary>CPU time the process has used so far, user and system, in seconds; Linux only.</summary>
+    public double CpuSeconds() => CpuClock.Seconds(_process.Id);
+
     /// <summary>The process's resident memory now (VmRSS), in MiB; Linux only.</summary>
     public double RssMiB() => Status("VmRSS:");
 

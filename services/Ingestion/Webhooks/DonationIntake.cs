@@ -38,15 +38,18 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
 {
     private const int Attempts = 4;
 
+    /// <summary>Deliveries touching one payment (its twins, its refunds) are decided one at a time in this instance.</summary>
+    private readonly KeyedLock<Guid> _payments = new();
+
     public static Guid DonationId(string ngo, string provider, string providerTxId) => StableId.From("donation", ngo, provider, providerTxId);
 
     private static Guid RefundStreamId(DonationRefunded r) => StableId.From("refund", r.NgoId, r.Provider, r.RefundTxId);
 
-    public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(async read =>
+    public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(donation.DonationId, async read =>
     {
         // A stored payment always has a balance with its amount: a plain redelivery is answered from that one read,
         // without an append whose rollback would leave a gap in the event sequence for the forwarder to wait out.
-        // Concurrent twins still collide in the database.
+        // Concurrent twins wait for each other in this instance; on two instances they still collide in the database.
         var balance = await read.LoadAsync<DonationBalance>(donation.DonationId, ct);
         if (balance?.AmountMinor is not null) return IntakeResult.Duplicate;
         var result = await CommitAsync(session =>
@@ -66,7 +69,7 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
         return result;
     }, ct);
 
-    public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct) => WithRetriesAsync(async read =>
+    public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct) => WithRetriesAsync(refund.DonationId, async read =>
     {
         var streamId = RefundStreamId(refund);
         if (await read.Events.FetchStreamStateAsync(streamId, ct) is not null) return IntakeResult.Duplicate;
@@ -93,7 +96,7 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
     }, ct);
 
     /// <summary>Records a fact that is not money, once per stream id.</summary>
-    public Task<IntakeResult> RecordOnceAsync(Guid streamId, object fact, CancellationToken ct) => WithRetriesAsync(async read =>
+    public Task<IntakeResult> RecordOnceAsync(Guid streamId, object fact, CancellationToken ct) => WithRetriesAsync(streamId, async read =>
         await read.Events.FetchStreamStateAsync(streamId, ct) is not null
             ? IntakeResult.Duplicate
             : await CommitAsync(session => session.Events.StartStream(streamId, fact), ct), ct);
@@ -119,8 +122,9 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
     }
 
     /// <summary>Two deliveries touching the same payment's balance at once: the loser reads again and decides again.</summary>
-    private async Task<IntakeResult> WithRetriesAsync(Func<IQuerySession, Task<IntakeResult>> attempt, CancellationToken ct)
+    private async Task<IntakeResult> WithRetriesAsync(Guid key, Func<IQuerySession, Task<IntakeResult>> attempt, CancellationToken ct)
     {
+        using var turn = await _payments.AcquireAsync(key, ct);
         for (var i = 1; ; i++)
         {
             await using var read = sessions.QuerySession();

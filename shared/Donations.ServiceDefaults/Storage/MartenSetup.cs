@@ -45,6 +45,12 @@ public static class MartenSetup
                 options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
                 // Each service's daemon elects its own leader: the lock id must differ per schema.
                 options.Projections.DaemonLockId = StableLockId(schema);
+                // End-to-end lag is mostly the daemons' polling and their wait at sequence gaps, which every rolled-back
+                // append leaves (a concurrent duplicate webhook is one). Marten (since 9.16.1) skips a gap only when no
+                // live transaction could still fill it, so waiting 3 s (its default) before looking buys nothing.
+                options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
+                options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
+                options.Projections.StaleSequenceThreshold = TimeSpan.FromMilliseconds(500);
                 // Never skip an event a subscription could not handle: pause and retry instead.
                 options.Projections.Errors.SkipApplyErrors = false;
                 options.Projections.Errors.SkipSerializationErrors = false;
