@@ -36,7 +36,8 @@ switch (command)
         Console.WriteLine($"Steady run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {rate} donors/s for {steadyFor.TotalMinutes:N0} min");
         Console.WriteLine();
         Console.WriteLine($"webhook deliveries {steady.Deliveries:N0} ({steady.Deliveries / steady.Duration.TotalSeconds:N0}/s), payments acknowledged {steady.Payments:N0}, " +
-                          $"retried {steady.Retries:N0}, rejected {steady.Rejected:N0}; latency p50 {steady.P50Ms:N1} ms, p99 {steady.P99Ms:N1} ms");
+                          $"retried {steady.Retries:N0}, rejected {steady.Rejected:N0}; latency p50 {steady.P50Ms:N1} ms, p99 {steady.P99Ms:N1} ms; " +
+                          $"redirects p50 {steady.RedirectP50Ms:N1} ms, p99 {steady.RedirectP99Ms:N1} ms");
         Console.WriteLine($"end-to-end lag ({steady.LagObserved:N0} observed): p50 ≤ {steady.LagP50Ms:N0} ms, p99 ≤ {steady.LagP99Ms:N0} ms");
         Console.WriteLine();
         Console.WriteLine($"| minute | webhooks | payments | lag p99 so far | RSS {string.Join(" | RSS ", steady.Services)} |");

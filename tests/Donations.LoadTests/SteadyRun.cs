@@ -15,6 +15,7 @@ public static class SteadyRun
     public sealed record Sample(TimeSpan At, long Deliveries, int Payments, double LagP99Ms, IReadOnlyList<double> RssMiB);
 
     public sealed record Report(int Rate, TimeSpan Duration, long Deliveries, int Payments, long Retries, long Rejected, double P50Ms, double P99Ms,
+        double RedirectP50Ms, double RedirectP99Ms,
         long LagObserved, double LagP50Ms, double LagP99Ms, IReadOnlyList<Sample> Samples, IReadOnlyList<string> Services,
         IReadOnlyList<(string Process, double CpuMsPerWebhook)> Cpu);
 
@@ -75,9 +76,10 @@ public static class SteadyRun
             await Task.Delay(1000);
         var cpuAfter = CpuNow(services);
         var cpu = cpuAfter.Select(p => (p.Key, (p.Value - cpuBefore[p.Key]) * 1000 / Math.Max(1, traffic.Deliveries))).ToList();
-        var latencies = traffic.Latencies();
+        var (latencies, redirects) = (traffic.Latencies(), traffic.Redirects());
         return new Report(rate, elapsed, traffic.Deliveries, traffic.Payments, traffic.Retries, traffic.Rejected,
-            Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), Prometheus.Count(final, "donations_attribution_lag"),
+            Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), Measure.Percentile(redirects, 0.5), Measure.Percentile(redirects, 0.99),
+            Prometheus.Count(final, "donations_attribution_lag"),
             Prometheus.Quantile(final, "donations_attribution_lag", 0.5), Prometheus.Quantile(final, "donations_attribution_lag", 0.99),
             samples, services.Select(s => s.Name).ToList(), cpu);
     }

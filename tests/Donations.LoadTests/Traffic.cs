@@ -28,6 +28,7 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
     private readonly ConcurrentDictionary<string, long> _payments = new();
     private readonly ConcurrentDictionary<string, long> _refunds = new();
     private readonly ConcurrentBag<double> _latencies = [];
+    private readonly ConcurrentBag<double> _redirects = [];
     private long _jobs, _deliveries, _retries, _rejected;
 
     public int Payments => _payments.Count;
@@ -37,8 +38,11 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
     public long Retries => Interlocked.Read(ref _retries);
     public long Rejected => Interlocked.Read(ref _rejected);
 
-    /// <summary>Every delivery's latency so far, in milliseconds, sorted.</summary>
+    /// <summary>Every webhook delivery's latency so far, in milliseconds, sorted.</summary>
     public double[] Latencies() => _latencies.Order().ToArray();
+
+    /// <summary>Every redirect's latency so far, in milliseconds, sorted.</summary>
+    public double[] Redirects() => _redirects.Order().ToArray();
 
     /// <summary>Runs <paramref name="workers"/> donors until <paramref name="stop"/>; returns once every started job is acknowledged.</summary>
     public Task RunAsync(int workers, CancellationToken stop) =>
@@ -62,12 +66,14 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
         string? clickId = null;
         if (n % 2 == 0)
         {
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 using var click = await Any().GetAsync($"/r/{code}");
                 clickId = click.Headers.Location?.Query.Split("click_id=").ElementAtOrDefault(1);
             }
             catch (Exception) { } // a donor whose click failed pays anyway, unattributed
+            _redirects.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         var amount = Random.Shared.Next(1, 500) * 100L + Random.Shared.Next(0, 100);
         var copies = Random.Shared.NextDouble() < 0.3 ? Random.Shared.Next(2, 4) : 1;
