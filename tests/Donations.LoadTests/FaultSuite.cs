@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Donations.ServiceDefaults.Storage;
 using Donations.Testing;
+using Npgsql;
 
 namespace Donations.LoadTests;
 
@@ -38,7 +40,9 @@ public static class FaultSuite
             environment["Messaging__ClusterNodes"] = "127.0.0.1:5681,127.0.0.1:5682,127.0.0.1:5683";
             environment["Messaging__QuorumQueues"] = "true";
         }
-        await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), environment, instances: instances);
+        // PostgreSQL's default max_connections is 100: every instance gets its share of the usual 24 connections per service.
+        var postgres = new NpgsqlConnectionStringBuilder(LocalSystem.Postgres) { MaxPoolSize = MartenSetup.DefaultMaxPoolSize / instances }.ConnectionString;
+        await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), environment, postgres, instances);
         var (ngo, code, viewerKey) = await IngestBenchmark.SetUpAsync(system);
         using var reporting = system.Client(system.Reporting, viewerKey);
         using var management = Management();

@@ -14,14 +14,12 @@ internal sealed class ForwardingLagHealthCheck(IDocumentStore store) : IHealthCh
     {
         try
         {
-            var statistics = await store.Advanced.FetchEventStoreStatistics(token: ct);
-            var progress = await store.Advanced.AllProjectionProgress(token: ct);
-            var forwarder = progress.FirstOrDefault(p => p.ShardName.StartsWith(ForwardingSetup.SubscriptionName, StringComparison.Ordinal));
-            if (forwarder is null)
-                return HealthCheckResult.Healthy("No event has been forwarded yet.", new Dictionary<string, object> { ["highWaterMark"] = statistics.EventSequenceNumber });
+            var progress = await ForwardingProgress.ReadAsync(store, ct);
+            if (progress.Forwarded is not { } forwarded)
+                return HealthCheckResult.Healthy("No event has been forwarded yet.", new Dictionary<string, object> { ["highWaterMark"] = progress.HighWaterMark });
 
-            var lag = Math.Max(0, statistics.EventSequenceNumber - forwarder.Sequence);
-            var data = new Dictionary<string, object> { ["lagEvents"] = lag, ["forwardedThrough"] = forwarder.Sequence };
+            var lag = progress.Lag;
+            var data = new Dictionary<string, object> { ["lagEvents"] = lag, ["forwardedThrough"] = forwarded };
             return lag > DegradedLag
                 ? HealthCheckResult.Degraded($"{lag} events wait to be forwarded to RabbitMQ.", data: data)
                 : HealthCheckResult.Healthy($"{lag} events wait to be forwarded.", data);
