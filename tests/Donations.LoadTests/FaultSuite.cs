@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Donations.ServiceDefaults.Storage;
@@ -45,7 +44,7 @@ public static class FaultSuite
         await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), environment, postgres, instances);
         var (ngo, code, viewerKey) = await IngestBenchmark.SetUpAsync(system);
         using var reporting = system.Client(system.Reporting, viewerKey);
-        using var management = Management();
+        using var management = LocalSystem.RabbitManagementClient();
         var traffic = new Traffic(system, ngo, code, system.Run);
 
         var faults = new (string Name, Func<Task> Inject)[]
@@ -133,13 +132,6 @@ public static class FaultSuite
             payload_encoding = "string",
         });
         response.EnsureSuccessStatusCode();
-    }
-
-    private static HttpClient Management()
-    {
-        var http = new HttpClient { BaseAddress = LocalSystem.RabbitManagement, Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
-        return http;
     }
 
     private static async Task ShAsync(string command, params string[] arguments)

@@ -1,8 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Donations.Testing;
 
@@ -39,14 +36,10 @@ public static class IngestBenchmark
 
             var webhooks = await Measure.ConcurrentlyAsync($"webhooks, {mode}, {clients} clients", clients, duration, async (client, n) =>
             {
-                var body = JsonSerializer.Serialize(new
+                using var request = Traffic.GenericWebhook(ngo, new
                 {
                     type = "donation.succeeded", id = $"bench-{client}-{n}", amountMinor = 150_00, currency = "RUB", occurredAt = DateTimeOffset.UtcNow,
-                });
-                var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes($"{t}.{body}")));
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/generic/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                request.Headers.Add("Donations-Signature", $"t={t},v1={signature}");
+                })();
                 using var response = await http.SendAsync(request);
                 return response.StatusCode == HttpStatusCode.OK;
             });

@@ -138,7 +138,10 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
         if (await DeliverAsync(webhook, copies)) _payments[key] = amount;
     }
 
-    private Func<HttpRequestMessage> Generic(object notification)
+    private Func<HttpRequestMessage> Generic(object notification) => GenericWebhook(ngo, notification);
+
+    /// <summary>A generic-provider webhook for <paramref name="ngo"/>, signed anew (current timestamp) each time it is built.</summary>
+    public static Func<HttpRequestMessage> GenericWebhook(string ngo, object notification)
     {
         var body = JsonSerializer.Serialize(notification, new JsonSerializerOptions(JsonSerializerDefaults.Web));
         return () =>

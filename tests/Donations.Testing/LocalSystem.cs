@@ -22,7 +22,15 @@ public sealed class LocalSystem : IAsyncDisposable
     /// <summary>RabbitMQ's management API (with a cluster, any node's: virtual hosts and users are cluster-wide).</summary>
     public static readonly Uri RabbitManagement = new($"http://{RabbitHost}:{Environment.GetEnvironmentVariable("DONATIONS_TEST_RABBITMQ_MANAGEMENT_PORT") ?? "15672"}/api/");
 
-    private readonly HttpClient _management = new() { BaseAddress = RabbitManagement };
+    /// <summary>A client of RabbitMQ's management API, as the broker's default guest user.</summary>
+    public static HttpClient RabbitManagementClient()
+    {
+        var http = new HttpClient { BaseAddress = RabbitManagement, Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        return http;
+    }
+
+    private readonly HttpClient _management = RabbitManagementClient();
     private readonly List<ServiceProcess> _services = [];
 
     public string Run { get; } = $"run{DateTime.UtcNow:MMddHHmmss}{Random.Shared.Next(1000, 9999)}";
@@ -51,7 +59,6 @@ public sealed class LocalSystem : IAsyncDisposable
 
     private async Task StartServicesAsync(IReadOnlyDictionary<string, string> environment, string postgres, int instances)
     {
-        _management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
         (await _management.PutAsync($"vhosts/{Run}", null)).EnsureSuccessStatusCode();
         (await _management.PutAsJsonAsync($"permissions/{Run}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
 

@@ -40,8 +40,9 @@ public static class Reconciliations
     {
         var grace = options.Value.GraceSeconds;
         var lines = (await ReconciliationQuery.RowsAsync(session, ngo, grace, ct)).Select(ReconciliationLine.Of).ToList();
-        var differences = await ReconciliationQuery.DifferencesAsync(session, ngo, grace, ct);
         var status = Status(lines.Sum(l => l.MismatchedDonations), lines.Sum(l => l.PendingDonations + l.RefundsAwaitingPayment));
+        // Every donation that is not matched is counted in some line: when all are matched there is nothing to list.
+        var differences = status == Balanced ? [] : await ReconciliationQuery.DifferencesAsync(session, ngo, grace, ct);
         return new ReconciliationReport(ngo, status, clock.GetUtcNow(), grace, lines, differences);
     }
 }

@@ -40,8 +40,9 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
 
     private sealed record Write(Action<IDocumentSession> Apply, string? TraceParent, TaskCompletionSource Done, long Queued)
     {
-        public bool GivenUp => Stopwatch.GetElapsedTime(Queued) >= GiveUpAfter
-                               && Done.TrySetException(new TimeoutException($"Not committed within {GiveUpAfter.TotalSeconds:0} s; not attempted."));
+        /// <summary>Past <see cref="GiveUpAfter"/>, fails the write's caller and returns true: the write is not to be attempted.</summary>
+        public bool TryGiveUp() => Stopwatch.GetElapsedTime(Queued) >= GiveUpAfter
+                                   && Done.TrySetException(new TimeoutException($"Not committed within {GiveUpAfter.TotalSeconds:0} s; not attempted."));
     }
 
     public GroupCommit(IDocumentStore store, IConfiguration configuration)
@@ -91,7 +92,7 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
 
     private async Task CommitBatchAsync(List<Write> batch, CancellationToken ct)
     {
-        batch.RemoveAll(write => write.GivenUp);
+        batch.RemoveAll(write => write.TryGiveUp());
         if (batch.Count == 0) return;
         BatchSizes.Record(batch.Count);
         if (batch.Count == 1)
@@ -115,7 +116,7 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
 
     private async Task CommitAloneAsync(Write write, CancellationToken ct)
     {
-        if (write.GivenUp) return;
+        if (write.TryGiveUp()) return;
         try
         {
             await using var session = _store.LightweightSession();

@@ -21,7 +21,7 @@ public static class MartenSetup
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddDonationsMarten(
         this IHostApplicationBuilder builder, string defaultSchema, Action<StoreOptions> configure)
     {
-        var connectionString = WithBoundedPool(builder.Configuration.Required("ConnectionStrings:postgres"));
+        var connectionString = WithConnectionDefaults(builder.Configuration.Required("ConnectionStrings:postgres"));
         var schema = builder.Configuration["Marten:Schema"] ?? defaultSchema;
 
         // Registered before Marten's own hosted services so the schema exists before the daemon starts.
@@ -67,11 +67,12 @@ public static class MartenSetup
     public const int DefaultMaxPoolSize = 24;
 
     /// <summary>
-    /// Npgsql's default pool of 100 per service, times three services (and replicas), exhausts PostgreSQL's default
-    /// max_connections of 100 under load ("53300: too many clients") — seen in the ingest benchmark. A service waits
-    /// for one of its own connections instead.
+    /// The connection settings a service gets unless its connection string says otherwise. The pool: Npgsql's default
+    /// of 100 per service, times three services (and replicas), exhausts PostgreSQL's default max_connections of 100
+    /// under load ("53300: too many clients") — seen in the ingest benchmark; a service waits for one of its own
+    /// connections instead. The cancellation timeout: see below.
     /// </summary>
-    private static string WithBoundedPool(string connectionString)
+    private static string WithConnectionDefaults(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         var explicitPool = connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)

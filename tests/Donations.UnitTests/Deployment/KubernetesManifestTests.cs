@@ -1,3 +1,4 @@
+using Donations.Testing;
 using k8s;
 using k8s.Models;
 
@@ -10,7 +11,7 @@ namespace Donations.UnitTests.Deployment;
 /// </summary>
 public class KubernetesManifestTests
 {
-    private static readonly string Directory = Path.Combine(RepositoryRoot(), "infra", "k8s");
+    private static readonly string Directory = Path.Combine(ServiceProcess.RepoRoot(), "infra", "k8s");
     private static readonly string[] ServiceNames = ["ingestion", "attribution", "reporting"];
     private static readonly string[] RequiredSettings = ["ConnectionStrings__postgres", "ConnectionStrings__rabbitmq", "DONATIONS_ADMIN_KEY"];
 
@@ -114,12 +115,5 @@ public class KubernetesManifestTests
             }
             Assert.All(RequiredSettings, setting => Assert.Contains(setting, keys));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Donations.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Donations.sln not found above the test's directory.");
     }
 }
