@@ -127,6 +127,25 @@ public class AttributionTests(DonationsSystem system)
     }
 
     [Fact]
+    public async Task Clicks_made_after_the_payment_get_no_credit_beyond_a_small_clock_skew()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        await ChangeSettingsAsync(ngo, "linear", 30);
+        var (afterPaying, cookie) = await ngo.FirstVisitAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-5006_1", "spring")));
+        var named = await ngo.ClickAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-5006_2", "spring")), cookie: cookie);
+
+        // The provider says the payment was a minute before our clock saw its click: the named click alone is credited.
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-skewed", 100_00, named, occurredAt: DateTimeOffset.UtcNow.AddMinutes(-1)));
+        var skewed = await ngo.DonationAsync("tx-skewed", "attributed");
+        Assert.Equal((named, 100_00L), (Assert.Single(skewed.Credits())!.Str("clickId"), skewed.Credits()[0]!.Long("amountMinor")));
+
+        // A payment forty days before the click it names cannot have come from it, whatever the window.
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-long-before", 100_00, afterPaying, occurredAt: DateTimeOffset.UtcNow.AddDays(-40)));
+        var before = await ngo.DonationAsync("tx-long-before", "click after payment");
+        Assert.Empty(before.Credits());
+    }
+
+    [Fact]
     public async Task Settings_are_validated_and_only_a_manager_changes_them()
     {
         var ngo = await Scenario.NewNgoAsync(system);

@@ -54,6 +54,15 @@ public class DonationsSystem : IAsyncLifetime
 
     public HttpClient Client(ServiceProcess service, string? key = null) => _system.Client(service, key);
 
+    /// <summary>Runs SQL in a service's own schema, for tests that damage stored data on purpose.</summary>
+    public async Task ExecuteSqlAsync(string service, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"SET search_path TO {service}_{_system.Run}; {sql}", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public virtual async Task DisposeAsync()
     {
         if (_broker is not null) await _broker.StopAsync();

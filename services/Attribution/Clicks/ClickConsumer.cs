@@ -36,6 +36,6 @@ public sealed class ClickConsumer(IDocumentSession session, Attributor attributo
                 if (await attributor.ReviseAsync(ledger, Causes.LateClick, ct) is { } revision) attributor.Append(ledger, revision);
             }
         }
-        await session.SaveChangesAsync(ct);
+        await attributor.SaveAsync(ct);
     }
 }

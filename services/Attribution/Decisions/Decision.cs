@@ -17,6 +17,7 @@ public static class Reasons
     public const string UnknownClickId = "unknown click id";
     public const string OutsideWindow = "outside window";
     public const string BotClick = "bot click";
+    public const string ClickAfterPayment = "click after payment";
 }
 
 /// <summary>

@@ -7,6 +7,12 @@ namespace Donations.Attribution.Decisions;
 /// <summary>The rule book of design.md §5, in order, as a pure function of what is known when it runs.</summary>
 public static class Rulebook
 {
+    /// <summary>
+    /// How far a named click may lie after the payment and still count: a provider's clock and ours may differ a
+    /// little, and the click id proves the path. Beyond it the donation is unattributed ("click after payment").
+    /// </summary>
+    public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(10);
+
     public static Decision Decide(DonationReceived donation, Evidence evidence, AttributionSettings settings)
     {
         // Rule 1: a later charge of a subscription inherits the first payment's attribution.
@@ -29,13 +35,14 @@ public static class Rulebook
                 { } c when c.NgoId != donation.NgoId => Reasons.UnknownClickId,
                 { IsBot: true } => Reasons.BotClick,
                 { } c when c.ClickedAt < from => Reasons.OutsideWindow,
+                { } c when c.ClickedAt > donation.OccurredAt + ClockSkewAllowance => Reasons.ClickAfterPayment,
                 _ => null!,
             };
             if (why is null)
             {
-                var named = evidence.NamedClick!;
-                var until = named.ClickedAt > donation.OccurredAt ? named.ClickedAt : donation.OccurredAt;
-                return Split(Rules.ClickId, donation, settings, [named, .. Human(evidence.VisitorClicks, donation.NgoId, from, until)]);
+                // The visitor's other touchpoints are only clicks made before the payment, inside the window.
+                var others = Human(evidence.VisitorClicks, donation.NgoId, from, donation.OccurredAt);
+                return Split(Rules.ClickId, donation, settings, [evidence.NamedClick!, .. others]);
             }
         }
 

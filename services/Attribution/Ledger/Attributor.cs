@@ -10,23 +10,43 @@ using Marten;
 namespace Donations.Attribution.Ledger;
 
 /// <summary>
-/// Reads a donation's ledger and what is known about it, applies the rule book, and queues the next revision in
-/// the session. Every append names the stream version it expects, so two writers racing on one donation cannot
-/// both win: the loser's transaction fails and its message or batch is retried against the new state.
+/// Reads a donation's ledger and what is known about it, applies the rule book, and queues the next revision.
+/// Writes are held until <see cref="SaveAsync"/>, so one unit of work may revise a donation more than once (a first
+/// payment's charges follow it while they are replayed themselves) and still appends once per stream, naming the
+/// version it read: two writers racing on one donation cannot both win; the loser is retried against the new state.
 /// </summary>
 public sealed class Attributor(IDocumentSession session, TimeProvider clock)
 {
+    private readonly Dictionary<Guid, (DonationLedger ReadAt, List<object> Events, DonationLedger Now)> _pending = [];
+
+    /// <summary>The ledger as stored, with what this unit of work has queued for it.</summary>
     public async Task<DonationLedger> LoadAsync(Guid donationId, CancellationToken ct) =>
-        DonationLedger.From(donationId, await session.Events.FetchStreamAsync(donationId, token: ct));
+        _pending.TryGetValue(donationId, out var pending)
+            ? pending.Now
+            : DonationLedger.From(donationId, await session.Events.FetchStreamAsync(donationId, token: ct));
 
     public async Task<AttributionSettings> SettingsAsync(string ngo, CancellationToken ct) =>
         (await session.LoadAsync<NgoSettings>(ngo, ct))?.ToSettings() ?? AttributionSettings.Default;
 
-    /// <summary>Appends <paramref name="events"/> to the stream at the version the ledger was read at.</summary>
+    /// <summary>Queues <paramref name="events"/> after the ledger <paramref name="readAt"/>, as loaded by <see cref="LoadAsync"/>.</summary>
     public void Append(DonationLedger readAt, params object[] events)
     {
-        if (readAt.Version == 0) session.Events.StartStream(readAt.Id, events);
-        else session.Events.Append(readAt.Id, readAt.Version + events.Length, events);
+        var now = events.Aggregate(readAt, (ledger, e) => ledger.Apply(e)) with { Version = readAt.Version + events.Length };
+        _pending[readAt.Id] = _pending.TryGetValue(readAt.Id, out var pending)
+            ? (pending.ReadAt, [.. pending.Events, .. events], now)
+            : (readAt, [.. events], now);
+    }
+
+    /// <summary>Appends every queued event to its stream at the version it was read at, and commits the session.</summary>
+    public async Task SaveAsync(CancellationToken ct)
+    {
+        foreach (var (id, (readAt, events, _)) in _pending)
+        {
+            if (readAt.Version == 0) session.Events.StartStream(id, events);
+            else session.Events.Append(id, readAt.Version + events.Count, events);
+        }
+        _pending.Clear();
+        await session.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -101,13 +121,13 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         {
             named = (await session.LoadAsync<ClickTouchpoint>(clickId, ct))?.Click;
             if (named is { IsBot: false } && named.NgoId == donation.NgoId)
-                visitorClicks = await VisitorClicksAsync(donation.NgoId, named.VisitorId, from, ct);
+                visitorClicks = await VisitorClicksAsync(donation.NgoId, named.VisitorId, from, donation.OccurredAt, ct);
         }
 
         IReadOnlyList<ClickRecorded> donorClicks = [];
         if (donation.DonorId is { Length: > 0 } donor
             && await session.LoadAsync<DonorVisitor>(DonorVisitor.DocumentId(donation.NgoId, donor), ct) is { } tie)
-            donorClicks = await VisitorClicksAsync(donation.NgoId, tie.VisitorId, from, ct);
+            donorClicks = await VisitorClicksAsync(donation.NgoId, tie.VisitorId, from, donation.OccurredAt, ct);
 
         var fundraiserCampaign = donation.FundraiserId is { Length: > 0 } fundraiser
             ? (await session.LoadAsync<FundraiserCampaign>(FundraiserCampaign.DocumentId(donation.NgoId, fundraiser), ct))?.CampaignId
@@ -115,10 +135,10 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         return new Evidence(named, visitorClicks, donorClicks, null, fundraiserCampaign);
     }
 
-    private async Task<IReadOnlyList<ClickRecorded>> VisitorClicksAsync(string ngo, string visitor, DateTimeOffset from, CancellationToken ct)
+    private async Task<IReadOnlyList<ClickRecorded>> VisitorClicksAsync(string ngo, string visitor, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {
         var touchpoints = await session.Query<ClickTouchpoint>()
-            .Where(t => t.NgoId == ngo && t.VisitorId == visitor && !t.IsBot && t.ClickedAt >= from)
+            .Where(t => t.NgoId == ngo && t.VisitorId == visitor && !t.IsBot && t.ClickedAt >= from && t.ClickedAt <= until)
             .OrderBy(t => t.ClickedAt)
             .Take(200)
             .ToListAsync(ct);

@@ -24,7 +24,7 @@ public sealed class DonationConsumer(IDocumentSession session, Attributor attrib
         var revision = await attributor.ReviseAsync(received, Causes.Received, ct)
                        ?? throw new InvalidOperationException("A first decision is always written.");
         attributor.Append(ledger, donation, revision);
-        await session.SaveChangesAsync(ct);
+        await attributor.SaveAsync(ct);
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using Donations.Contracts.Ingestion;
-using Marten;
 using MassTransit;
 
 namespace Donations.Attribution.Ledger;
@@ -8,7 +7,7 @@ namespace Donations.Attribution.Ledger;
 /// Reverses credit pro rata for each refund, once per refund. A refund that arrives before its payment waits in
 /// the payment's stream and is taken into account when the payment is decided.
 /// </summary>
-public sealed class RefundConsumer(IDocumentSession session, Attributor attributor) : IConsumer<DonationRefunded>
+public sealed class RefundConsumer(Attributor attributor) : IConsumer<DonationRefunded>
 {
     public async Task Consume(ConsumeContext<DonationRefunded> context)
     {
@@ -19,6 +18,6 @@ public sealed class RefundConsumer(IDocumentSession session, Attributor attribut
         var refunded = ledger.Apply(refund);
         if (refunded.Current is null) attributor.Append(ledger, refund);
         else attributor.Append(ledger, refund, attributor.Refunded(refunded));
-        await session.SaveChangesAsync(context.CancellationToken);
+        await attributor.SaveAsync(context.CancellationToken);
     }
 }

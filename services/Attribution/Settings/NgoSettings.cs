@@ -13,3 +13,6 @@ public sealed record AttributionSettingsChanged(string NgoId, string Model, int 
 
 /// <summary>Progress of replaying an NGO's donations through new settings.</summary>
 public sealed record Reattribution(string Id, int SettingsVersion, int Total, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>A donation the replay under <see cref="SettingsVersion"/> could not decide again, with why; it waits for a person.</summary>
+public sealed record SetAsideDonation(Guid Id, string NgoId, int SettingsVersion, string Error, DateTimeOffset SetAsideAt);

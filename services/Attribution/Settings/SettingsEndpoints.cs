@@ -10,7 +10,11 @@ namespace Donations.Attribution.Settings;
 
 public sealed record ChangeSettings(string? Model, int? LookbackDays);
 
-public sealed record ReattributionProgress(int SettingsVersion, int Total, int Done, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+public sealed record ReattributionProgress(
+    int SettingsVersion, int Total, int Done, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int Failed = 0, IReadOnlyList<ReattributionFailure>? Failures = null);
+
+/// <summary>A donation the replay set aside, and the error that stopped it.</summary>
+public sealed record ReattributionFailure(Guid DonationId, string Error, DateTimeOffset SetAsideAt);
 
 public sealed record SettingsResponse(string Model, int LookbackDays, int Version, ReattributionProgress? Reattribution);
 
@@ -49,6 +53,7 @@ public static class SettingsEndpoints
         session.Store(new NgoSettings(ngo, changed.Model, changed.LookbackDays, version, now));
         var total = await session.Query<DonationIndex>().CountAsync(d => d.NgoId == ngo, ct);
         session.Store(new Reattribution(ngo, version, total, now, null));
+        session.DeleteWhere<SetAsideDonation>(s => s.NgoId == ngo); // tried again under the new settings
         try
         {
             await session.SaveChangesAsync(ct);
@@ -58,13 +63,15 @@ public static class SettingsEndpoints
             return Problems.Conflict("The settings were changed by someone else at the same moment; read them and try again.");
         }
         return TypedResults.Accepted($"/api/ngos/{ngo}/attribution-settings",
-            new SettingsResponse(changed.Model, changed.LookbackDays, version, new ReattributionProgress(version, total, 0, now, null)));
+            new SettingsResponse(changed.Model, changed.LookbackDays, version, new ReattributionProgress(version, total, 0, now, null, 0, [])));
     }
 
     private static async Task<ReattributionProgress?> ProgressAsync(IQuerySession session, string ngo, CancellationToken ct)
     {
         if (await session.LoadAsync<Reattribution>(ngo, ct) is not { } job) return null;
         var remaining = await session.Query<DonationIndex>().CountAsync(d => d.NgoId == ngo && d.SettingsVersion < job.SettingsVersion, ct);
-        return new ReattributionProgress(job.SettingsVersion, job.Total, Math.Max(0, job.Total - remaining), job.StartedAt, job.FinishedAt);
+        var failures = (await session.Query<SetAsideDonation>().Where(s => s.NgoId == ngo && s.SettingsVersion == job.SettingsVersion).ToListAsync(ct))
+            .Select(s => new ReattributionFailure(s.Id, s.Error, s.SetAsideAt)).ToList();
+        return new ReattributionProgress(job.SettingsVersion, job.Total, Math.Max(0, job.Total - remaining), job.StartedAt, job.FinishedAt, failures.Count, failures);
     }
 }

@@ -20,10 +20,13 @@ public static class AttributionStore
                 options.Schema.For<DonationIndex>().Index(d => d.NgoId).Index(d => d.SettingsVersion);
                 options.Schema.For<NgoSettings>();
                 options.Schema.For<Reattribution>();
+                options.Schema.For<SetAsideDonation>().Index(s => s.NgoId);
                 options.Schema.For<FundraiserCampaign>();
             })
             .ForwardToBroker(typeof(DonationAttributed));
         builder.Services.AddScoped<Attributor>();
-        builder.Services.AddHostedService<Reattributor>();
+        builder.Services.AddSingleton<Reattributor>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Reattributor>());
+        builder.Services.AddHealthChecks().AddCheck<Reattributor>("reattribution");
     }
 }

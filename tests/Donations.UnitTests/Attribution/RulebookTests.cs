@@ -106,6 +106,23 @@ public class RulebookTests
     }
 
     [Fact]
+    public void A_named_click_after_the_payment_counts_only_within_the_clock_skew_allowance_and_alone()
+    {
+        var skewed = Click(1, -(Rulebook.ClockSkewAllowance - TimeSpan.FromSeconds(1)));
+        var before = Click(2, TimeSpan.FromDays(1));
+        var alsoAfter = Click(3, -TimeSpan.FromSeconds(30));
+        var decision = Rulebook.Decide(Donation(skewed.ClickId), Named(skewed, before, alsoAfter), Linear30);
+        Assert.Equal([before.ClickId, skewed.ClickId], decision.Credits.Select(c => c.ClickId!.Value));
+
+        var tooLate = Click(4, -(Rulebook.ClockSkewAllowance + TimeSpan.FromSeconds(1)));
+        Assert.Equal(Reasons.ClickAfterPayment, Rulebook.Decide(Donation(tooLate.ClickId), Named(tooLate, before), Linear30).Reason);
+        var fortyDaysLater = Click(5, -TimeSpan.FromDays(40));
+        var late = Rulebook.Decide(Donation(fortyDaysLater.ClickId), Named(fortyDaysLater), LastClick30);
+        Assert.Equal((AttributionStatus.Unattributed, Reasons.ClickAfterPayment), (late.Status, late.Reason));
+        Assert.Empty(late.Credits);
+    }
+
+    [Fact]
     public void The_window_includes_its_edge()
     {
         var edge = Click(1, TimeSpan.FromDays(30));
