@@ -103,7 +103,7 @@ public class CloudPaymentsTests(DonationsSystem system)
         var data = new JsonObject { ["click_id"] = clickId, ["cloudPayments"] = new JsonObject { ["recurrent"] = new JsonObject { ["interval"] = "Month" } } };
         var body = Encoding.UTF8.GetBytes(new JsonObject
         {
-            ["TransactionId"] = 9100, ["Amount"] = 250.5, ["Currency"] = "RUB", ["DateTime"] = "2026-11-20 12:00:00", ["Status"] = "Completed",
+            ["TransactionId"] = 9100, ["Amount"] = 250.5, ["Currency"] = "RUB", ["DateTime"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss"), ["Status"] = "Completed",
             ["TotalFee"] = 7.52, ["Data"] = data.ToJsonString(),
         }.ToJsonString());
 

@@ -99,7 +99,7 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
         DateTimeOffset? occurredAt = null, string? donorId = null) =>
         JsonSerializer.Serialize(new
         {
-            type = "donation.succeeded", id = txId, amountMinor, currency, occurredAt = occurredAt ?? DateTimeOffset.UtcNow.AddSeconds(-5), clickId, fundraiserId,
+            type = "donation.succeeded", id = txId, amountMinor, currency, occurredAt = occurredAt ?? DateTimeOffset.UtcNow, clickId, fundraiserId,
             subscriptionId, donor = new { id = donorId, email = "donor@example.org" },
         });
 

@@ -69,7 +69,7 @@ public class VkTests(DonationsSystem system)
     {
         var ngo = await NgoAsync(system);
         var clickId = await ngo.ClickAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-8001_1", "spring")));
-        var transfer = $"{{\"type\":\"vkpay_transaction\",\"group_id\":{GroupId},\"object\":{{\"from_id\":777,\"amount\":150000,\"description\":\"На куртки click_id={clickId}\",\"date\":1795700000}}}}";
+        var transfer = $"{{\"type\":\"vkpay_transaction\",\"group_id\":{GroupId},\"object\":{{\"from_id\":777,\"amount\":150000,\"description\":\"На куртки click_id={clickId}\",\"date\":{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}}}}";
 
         await AssertOk(await Post(ngo, Event(transfer, "evt-vkpay-1")));
 

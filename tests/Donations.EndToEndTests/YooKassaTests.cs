@@ -26,7 +26,7 @@ public class YooKassaTests(DonationsSystem system)
                 ["id"] = id, ["status"] = "succeeded", ["paid"] = true, ["payment_id"] = paymentId,
                 ["amount"] = new JsonObject { ["value"] = value, ["currency"] = "RUB" },
                 ["income_amount"] = new JsonObject { ["value"] = value, ["currency"] = "RUB" },
-                ["created_at"] = "2026-11-20T10:00:00.000Z", ["metadata"] = new JsonObject { ["click_id"] = clickId },
+                ["created_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), ["metadata"] = new JsonObject { ["click_id"] = clickId },
             },
         }.ToJsonString());
 

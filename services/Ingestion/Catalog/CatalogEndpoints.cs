@@ -41,7 +41,7 @@ public static class CatalogEndpoints
     private static async Task<IResult> RegisterCampaign(string ngo, RegisterCampaign body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var id = body.Id ?? NewId("campaign");
-        if (!NgoEndpoints.Slug().IsMatch(id)) return Problems.BadRequest("'id' must be lower-case letters, digits and dashes.");
+        if (!NgoEndpoints.Slug().IsMatch(id)) return Problems.BadRequest($"'id' {NgoEndpoints.SlugRule}");
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200) return Problems.BadRequest("'name' is required, at most 200 characters.");
         if (body.StartsAt is null) return Problems.BadRequest("'startsAt' is required (ISO 8601 with offset).");
         if (body.EndsAt <= body.StartsAt) return Problems.BadRequest("'endsAt' must be after 'startsAt'.");
@@ -55,7 +55,7 @@ public static class CatalogEndpoints
     private static async Task<IResult> RegisterFundraiser(string ngo, RegisterFundraiser body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var id = body.Id ?? NewId("fundraiser");
-        if (!NgoEndpoints.Slug().IsMatch(id)) return Problems.BadRequest("'id' must be lower-case letters, digits and dashes.");
+        if (!NgoEndpoints.Slug().IsMatch(id)) return Problems.BadRequest($"'id' {NgoEndpoints.SlugRule}");
         if (string.IsNullOrWhiteSpace(body.Title) || body.Title.Length > 200) return Problems.BadRequest("'title' is required, at most 200 characters.");
         if (body.Goal?.AmountMinor is not { } goal || Currencies.Problem(goal, body.Goal.Currency) is { } money)
             return Problems.BadRequest($"'goal' must be {{amountMinor, currency}}: {Currencies.Problem(body.Goal?.AmountMinor ?? 0, body.Goal?.Currency)}");

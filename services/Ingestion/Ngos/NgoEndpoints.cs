@@ -17,13 +17,16 @@ public static partial class NgoEndpoints
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
     public static partial Regex Slug();
 
+    /// <summary>What <see cref="Slug"/> accepts, in words, for every id a person chooses.</summary>
+    public const string SlugRule = "must be 2–64 characters of lower-case Latin letters, digits and dashes, starting with a letter or digit, e.g. \"help-kids\".";
+
     public static void MapNgos(this WebApplication app) =>
         app.MapPost("/api/ngos", Register).RequireAdminKey(app.Configuration).WithTags("NGOs");
 
     private static async Task<IResult> Register(RegisterNgo body, IDocumentSession session, CancellationToken ct)
     {
         if (body.Id is null || !Slug().IsMatch(body.Id))
-            return Problems.BadRequest("'id' must be 2–64 characters of lower-case letters, digits and dashes, e.g. \"help-kids\".");
+            return Problems.BadRequest($"'id' {SlugRule}");
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
             return Problems.BadRequest("'name' is required, at most 200 characters.");
 

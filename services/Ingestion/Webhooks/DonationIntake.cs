@@ -34,7 +34,7 @@ public sealed class DonationBalance
 /// concurrent, before or after a restart — collides in PostgreSQL and is answered as a duplicate. Nothing is
 /// answered before it is committed; concurrent deliveries share commits (<see cref="GroupCommit"/>).
 /// </summary>
-public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits)
+public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits, ILogger<DonationIntake> log)
 {
     private const int Attempts = 4;
 
@@ -51,7 +51,17 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
         // without an append whose rollback would leave a gap in the event sequence for the forwarder to wait out.
         // Concurrent twins wait for each other in this instance; on two instances they still collide in the database.
         var balance = await read.LoadAsync<DonationBalance>(donation.DonationId, ct);
-        if (balance?.AmountMinor is not null) return IntakeResult.Duplicate;
+        if (balance?.AmountMinor is { } stored)
+        {
+            // The first delivery stands; a repeat that disagrees with it is a provider's or a sender's error for a person.
+            if (stored != donation.AmountMinor || balance.Currency != donation.Currency)
+            {
+                log.LogWarning("Conflicting duplicate: {Provider} transaction {TxId} of {Ngo} was delivered again as {Amount} {Currency}, but was accepted as {StoredAmount} {StoredCurrency}; the first stands",
+                    donation.Provider, donation.ProviderTxId, donation.NgoId, donation.AmountMinor, donation.Currency, stored, balance.Currency);
+                DonationsTelemetry.ConflictingDuplicates.Add(1, new KeyValuePair<string, object?>("provider", donation.Provider));
+            }
+            return IntakeResult.Duplicate;
+        }
         var result = await CommitAsync(session =>
         {
             session.Events.StartStream(donation.DonationId, donation);

@@ -1,4 +1,5 @@
 using Donations.Contracts.Attribution;
+using Donations.Reporting.Reports;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Marten;
@@ -27,11 +28,18 @@ public static class DonationEndpoints
     {
         var donations = app.MapGroup("/api/ngos/{ngo}/donations").RequireNgoKey(NgoRoles.Viewer).WithTags("Donations");
         donations.MapGet("/", Find);
-        donations.MapGet("/{id:guid}", Get);
+        donations.MapGet("/{id}", Get);
     }
 
     /// <summary>Finds donations by the provider's own transaction id, as a finance team quotes it from a statement.</summary>
-    private static async Task<IReadOnlyList<DonationResponse>> Find(
+    private static async Task<IResult> Find(
+        string ngo, string? provider, string? providerTxId, string? asOf, IQuerySession session, CancellationToken ct)
+    {
+        if (QueryValues.Moment("asOf", asOf, out var at) is { } invalid) return invalid;
+        return TypedResults.Ok(await FindAsync(ngo, provider, providerTxId, at, session, ct));
+    }
+
+    private static async Task<IReadOnlyList<DonationResponse>> FindAsync(
         string ngo, string? provider, string? providerTxId, DateTimeOffset? asOf, IQuerySession session, CancellationToken ct)
     {
         var query = session.Query<DonationView>().Where(d => d.NgoId == ngo);
@@ -47,7 +55,15 @@ public static class DonationEndpoints
     }
 
     /// <summary>The donation, its credits and why; with <c>asOf</c>, the answer as it stood at that moment.</summary>
-    private static async Task<IResult> Get(string ngo, Guid id, DateTimeOffset? asOf, IQuerySession session, CancellationToken ct)
+    private static async Task<IResult> Get(string ngo, string id, string? asOf, IQuerySession session, CancellationToken ct)
+    {
+        if (!Guid.TryParse(id, out var donationId))
+            return Problems.NotFound($"NGO '{ngo}' has no donation with id '{id}': donation ids are UUIDs, as the donation search answers them.");
+        if (QueryValues.Moment("asOf", asOf, out var at) is { } invalid) return invalid;
+        return await GetAsync(ngo, donationId, at, session, ct);
+    }
+
+    private static async Task<IResult> GetAsync(string ngo, Guid id, DateTimeOffset? asOf, IQuerySession session, CancellationToken ct)
     {
         var decision = asOf is null
             ? (await session.LoadAsync<DonationView>(id, ct))?.Latest

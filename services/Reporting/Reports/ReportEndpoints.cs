@@ -8,9 +8,9 @@ namespace Donations.Reporting.Reports;
 
 public sealed record ReportParameters(
     [FromRoute(Name = "ngo")] string Ngo,
-    [FromQuery(Name = "from")] DateOnly? From,
-    [FromQuery(Name = "to")] DateOnly? To,
-    [FromQuery(Name = "asOf")] DateTimeOffset? AsOf,
+    [FromQuery(Name = "from")] string? From,
+    [FromQuery(Name = "to")] string? To,
+    [FromQuery(Name = "asOf")] string? AsOf,
     [FromQuery(Name = "format")] string? Format,
     [FromQuery(Name = "timeZone")] string? TimeZone);
 
@@ -61,16 +61,23 @@ public static class ReportEndpoints
         var credits = (await CreditsByAsync(sql, "post", ct)).ToLookup(c => c.Key);
         var clicks = (await ClicksByAsync(sql, "postId", ct)).ToDictionary(c => c.Key);
         var spend = (await SpendByAsync(sql, "postId", ct)).ToLookup(s => s.Key);
+        // Donors across currencies: a person who gave in two currencies is one person.
+        var donorsByPost = (await sql.RowsAsync<CreditRow>("""
+            select jsonb_build_object('key', post, 'currency', '', 'attributedMinor', 0, 'donations', 0, 'donors', count(distinct donor))
+            from credits where post is not null group by post
+            """, ct)).ToDictionary(r => r.Key, r => r.Donors);
         var lines = posts.Select(post =>
         {
             var click = clicks.GetValueOrDefault(post.PostId);
             var donations = credits[post.PostId].Sum(c => c.Donations);
+            var donors = donorsByPost.GetValueOrDefault(post.PostId);
             return new PostLine(post.PostId, post.CampaignId, post.FundraiserId, post.PublishedAt, click?.Clicks ?? 0, click?.BotClicks ?? 0, donations,
-                click is { Clicks: > 0 } ? Math.Round((double)donations / click.Clicks, 4) : null, MoneyLine.Join(post.PostId, credits, spend));
+                click is { People: > 0 } ? Math.Round((double)donors / click.People, 4) : null, MoneyLine.Join(post.PostId, credits, spend), click?.People ?? 0, donors);
         }).ToList();
         return sql.Query.Csv
-            ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "donations", "conversion", .. MoneyHeaders],
-                lines.SelectMany(l => MoneyRows(l.Money, [l.PostId, l.CampaignId, l.FundraiserId, l.Clicks.ToString(), l.BotClicks.ToString(), l.Donations.ToString(), Csv.Number(l.Conversion)])))
+            ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "people", "donors", "donations", "conversion", .. MoneyHeaders],
+                lines.SelectMany(l => MoneyRows(l.Money, [l.PostId, l.CampaignId, l.FundraiserId, l.Clicks.ToString(), l.BotClicks.ToString(), l.People.ToString(),
+                    l.Donors.ToString(), l.Donations.ToString(), Csv.Number(l.Conversion)])))
             : TypedResults.Ok(lines);
     });
 
@@ -215,8 +222,9 @@ public static class ReportEndpoints
     {
         var (period, parameters) = sql.Period("(data->>'clickedAt')::timestamptz");
         return sql.RowsAsync<ClickRow>($"""
-            select jsonb_build_object('key', k, 'clicks', humans, 'botClicks', bots) from (
-              select data->>'{field}' as k, count(*) filter (where not (data->>'isBot')::boolean) as humans, count(*) filter (where (data->>'isBot')::boolean) as bots
+            select jsonb_build_object('key', k, 'clicks', humans, 'botClicks', bots, 'people', people) from (
+              select data->>'{field}' as k, count(*) filter (where not (data->>'isBot')::boolean) as humans, count(*) filter (where (data->>'isBot')::boolean) as bots,
+                     count(distinct coalesce(data->>'visitorId', id::text)) filter (where not (data->>'isBot')::boolean) as people
               from {sql.Table<ClickFact>()} where data->>'ngoId' = ? and data->>'{field}' is not null{period} group by 1) x
             """, ct, [sql.Query.Ngo, .. parameters]);
     }

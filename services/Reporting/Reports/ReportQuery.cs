@@ -11,12 +11,43 @@ public sealed record ReportQuery(string Ngo, DateOnly? From, DateOnly? To, DateT
     public const string DefaultTimeZone = "Europe/Moscow";
 
     public static (ReportQuery? Query, IResult? Problem) Of(
-        string ngo, DateOnly? from, DateOnly? to, DateTimeOffset? asOf, string? format, string? timeZone)
+        string ngo, string? fromText, string? toText, string? asOfText, string? format, string? timeZone)
     {
+        var invalid = new[] { QueryValues.Date("from", fromText, out var from), QueryValues.Date("to", toText, out var to), QueryValues.Moment("asOf", asOfText, out var asOf) }
+            .FirstOrDefault(p => p is not null);
+        if (invalid is not null) return (null, invalid);
         if (from > to) return (null, Problems.BadRequest("'from' must not be after 'to'."));
         if (format is not (null or "json" or "csv")) return (null, Problems.BadRequest("'format' is 'json' (the default) or 'csv'."));
         var zone = timeZone ?? DefaultTimeZone;
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)) return (null, Problems.BadRequest($"'timeZone' '{zone}' is not an IANA time zone such as Europe/Moscow."));
         return (new ReportQuery(ngo, from, to, asOf, zone, format == "csv"), null);
+    }
+}
+
+/// <summary>Query parameters read by hand, so that a value of the wrong form gets a problem naming it and its form.</summary>
+public static class QueryValues
+{
+    public static IResult? Date(string name, string? text, out DateOnly? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text)) return null;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            value = date;
+            return null;
+        }
+        return Problems.BadRequest($"'{name}' must be a calendar date as yyyy-MM-dd, such as 2026-11-01; '{text}' is not.");
+    }
+
+    public static IResult? Moment(string name, string? text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text)) return null;
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+        {
+            value = at;
+            return null;
+        }
+        return Problems.BadRequest($"'{name}' must be an ISO 8601 moment, such as 2026-11-20T12:00:00+03:00; '{text}' is not.");
     }
 }

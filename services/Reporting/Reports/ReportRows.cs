@@ -9,7 +9,8 @@ public sealed record ReasonRow(string Currency, string Reason, long NetMinor, in
 /// <summary>Credited money per key (post, campaign, fundraiser or day) and currency.</summary>
 public sealed record CreditRow(string Key, string Currency, long AttributedMinor, int Donations, int Donors);
 
-public sealed record ClickRow(string Key, long Clicks, long BotClicks);
+/// <summary>Human and bot clicks on a key, and the people (visitor cookies) behind the human ones.</summary>
+public sealed record ClickRow(string Key, long Clicks, long BotClicks, long People);
 
 public sealed record SpendRow(string Key, string Currency, long OwnMinor, long GrantMinor);
 
@@ -34,7 +35,10 @@ public sealed record CurrencyTotals(
 
 public sealed record SummaryReport(IReadOnlyList<CurrencyTotals> Currencies, IReadOnlyList<ReasonRow> Unattributed);
 
-/// <summary>Money credited to one post or campaign in one currency, against what promoting it cost in that currency.</summary>
+/// <summary>
+/// Money credited to one post or campaign in one currency, against what promoting it cost in that currency. The ratios
+/// are roubles raised per rouble spent, so only rouble lines have them; other currencies show money and spend side by side.
+/// </summary>
 public sealed record MoneyLine(string Currency, long AttributedMinor, int Donations, long SpendOwnMinor, long SpendGrantMinor, double? RaisedPerRubleSpent, double? RaisedPerGrantRuble)
 {
     public static MoneyLine Of(string currency, CreditRow? credit, SpendRow? spend)
@@ -42,8 +46,9 @@ public sealed record MoneyLine(string Currency, long AttributedMinor, int Donati
         var attributed = credit?.AttributedMinor ?? 0;
         var own = spend?.OwnMinor ?? 0;
         var grant = spend?.GrantMinor ?? 0;
+        var roubles = currency == "RUB";
         return new MoneyLine(currency, attributed, credit?.Donations ?? 0, own, grant,
-            own + grant > 0 ? Math.Round((double)attributed / (own + grant), 4) : null, grant > 0 ? Math.Round((double)attributed / grant, 4) : null);
+            roubles && own + grant > 0 ? Math.Round((double)attributed / (own + grant), 4) : null, roubles && grant > 0 ? Math.Round((double)attributed / grant, 4) : null);
     }
 
     public static IReadOnlyList<MoneyLine> Join(string key, ILookup<string, CreditRow> credits, ILookup<string, SpendRow> spend) =>
@@ -52,9 +57,14 @@ public sealed record MoneyLine(string Currency, long AttributedMinor, int Donati
             .ToList();
 }
 
+/// <summary>
+/// One post's line. <see cref="Conversion"/> is people who gave ÷ people who clicked: the donors credited to the post
+/// (<see cref="Donors"/>) over the distinct visitors behind its human clicks (<see cref="People"/>). It is not per
+/// click, so a person who clicks twice and gives monthly counts once on each side.
+/// </summary>
 public sealed record PostLine(
     string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt, long Clicks, long BotClicks, int Donations, double? Conversion,
-    IReadOnlyList<MoneyLine> Money);
+    IReadOnlyList<MoneyLine> Money, long People = 0, int Donors = 0);
 
 public sealed record CampaignLine(string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, IReadOnlyList<MoneyLine> Money);
 

@@ -42,10 +42,13 @@ public static class Unavailable
             return Problem($"The request was not completed within {Deadline.TotalSeconds:0} s; nothing was accepted. Retry later.", context.HttpContext);
         });
 
-    private static IResult Problem(string detail, HttpContext context)
+    private static IResult Problem(string detail, HttpContext context) => RetryLater(context.Request, "Temporarily unavailable", detail);
+
+    /// <summary>503 with <c>Retry-After</c>: what a sender should get whenever delivering again later can succeed.</summary>
+    public static IResult RetryLater(HttpRequest request, string title, string detail)
     {
-        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
-        return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", detail);
+        request.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
+        return Problems.Of(StatusCodes.Status503ServiceUnavailable, title, detail);
     }
 
     private sealed class StorageUnavailableHandler(ILogger<StorageUnavailableHandler> logger) : IExceptionHandler

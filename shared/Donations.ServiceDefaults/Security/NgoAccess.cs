@@ -38,12 +38,30 @@ public static class NgoAccess
 
             var ngo = http.GetRouteValue("ngo")?.ToString();
             var session = http.RequestServices.GetRequiredService<IQuerySession>();
-            var granted = await session.LoadAsync<ApiKey>(ApiKeys.Hash(key), http.RequestAborted);
+            var granted = await FindAsync(session, ApiKeys.Hash(key), ngo, http.RequestAborted);
             if (granted is null) return Problems.Unauthorized("The key is not known. Use the manager or viewer key given when the NGO was created.");
             if (granted.NgoId != ngo) return Problems.Forbidden("This key belongs to another NGO.");
             if (role == NgoRoles.Manager && granted.Role != NgoRoles.Manager) return Problems.Forbidden("This needs the NGO's manager key; a viewer key can only read.");
             return await next(context);
         });
+
+    /// <summary>How long a service waits for the keys of an NGO it has not heard of yet: they travel from Ingestion as an event.</summary>
+    public static readonly TimeSpan NewNgoWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The key, or null. An NGO created a moment ago may not have reached this service yet: while it holds no key of that
+    /// NGO at all, it waits up to <see cref="NewNgoWait"/> for the keys, so the first call after creation is answered right.
+    /// </summary>
+    private static async Task<ApiKey?> FindAsync(IQuerySession session, string hash, string? ngo, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + NewNgoWait;
+        while (true)
+        {
+            if (await session.LoadAsync<ApiKey>(hash, ct) is { } granted) return granted;
+            if (ngo is null || DateTime.UtcNow >= deadline || await session.Query<ApiKey>().AnyAsync(k => k.NgoId == ngo, ct)) return null;
+            await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+        }
+    }
 
     private static string? BearerKey(HttpContext http) =>
         http.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)

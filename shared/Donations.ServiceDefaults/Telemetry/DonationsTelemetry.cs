@@ -16,6 +16,10 @@ public static class DonationsTelemetry
     /// <summary>Donations accepted (first deliveries only), by provider and currency.</summary>
     public static readonly Counter<long> Donations = Meter.CreateCounter<long>("donations.donations", "{donation}", "Donations accepted");
 
+    /// <summary>Repeated deliveries of a transaction that disagree with the first (amount or currency), by provider.</summary>
+    public static readonly Counter<long> ConflictingDuplicates = Meter.CreateCounter<long>(
+        "donations.webhooks.conflicting_duplicates", "{webhook}", "Repeated deliveries whose money differs from the first delivery's");
+
     /// <summary>Clicks on tracked links, people and bots apart.</summary>
     public static readonly Counter<long> Clicks = Meter.CreateCounter<long>("donations.clicks", "{click}", "Clicks recorded");
 

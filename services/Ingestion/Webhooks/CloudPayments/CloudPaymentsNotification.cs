@@ -54,10 +54,21 @@ public sealed class CloudPaymentsNotification(IReadOnlyDictionary<string, string
         : this["Status"] == "Declined" || this["ReasonCode"] is not null ? CloudPaymentsKind.Fail
         : CloudPaymentsKind.Pay;
 
-    /// <summary>CloudPayments' <c>DateTime</c> is UTC, "yyyy-MM-dd HH:mm:ss".</summary>
-    public DateTimeOffset? DateTime =>
-        DateTimeOffset.TryParseExact(this["DateTime"], ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "O"], CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
+    public const string DateTimeForm = "UTC as \"yyyy-MM-dd HH:mm:ss\"";
+
+    /// <summary>
+    /// CloudPayments' <c>DateTime</c> is UTC, "yyyy-MM-dd HH:mm:ss": when sent, the time it names; when absent, the time
+    /// the notification was received; false when it is sent but cannot be read (<see cref="WebhookFields"/>).
+    /// </summary>
+    public bool TryTime(DateTimeOffset receivedAt, out DateTimeOffset at)
+    {
+        at = receivedAt;
+        if (this["DateTime"] is not { } text) return true;
+        if (!DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm:ss", "O"], CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)) return false;
+        at = parsed;
+        return true;
+    }
 
     /// <summary>Our keys in the merchant data the widget passed (<c>Data</c>, or <c>JsonData</c> in API calls).</summary>
     public string? MerchantData(string key)

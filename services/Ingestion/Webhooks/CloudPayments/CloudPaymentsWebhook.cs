@@ -39,7 +39,7 @@ public static class CloudPaymentsWebhook
         {
             CloudPaymentsKind.Check => Check(n),
             CloudPaymentsKind.Pay => await PayAsync(ngo, n, intake, now, ct),
-            CloudPaymentsKind.Refund => await RefundAsync(ngo, n, intake, now, ct),
+            CloudPaymentsKind.Refund => await RefundAsync(ngo, n, request, intake, now, ct),
             CloudPaymentsKind.Fail => await FailAsync(ngo, n, intake, now, ct),
             _ => await RecurrentAsync(ngo, n, delivery.Body, intake, now, ct),
         };
@@ -52,7 +52,9 @@ public static class CloudPaymentsWebhook
 
     private static async Task<IResult> PayAsync(string ngo, CloudPaymentsNotification n, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
     {
-        if (n["TransactionId"] is not { Length: <= 64 } txId) return Problems.Unprocessable("'TransactionId' is required.");
+        if (WebhookFields.IdProblem("TransactionId", n["TransactionId"], 64) is { } idProblem) return Problems.Unprocessable(idProblem);
+        var txId = n["TransactionId"]!;
+        if (!n.TryTime(now, out var at)) return Problems.BadRequest(WebhookFields.TimeProblem("DateTime", CloudPaymentsNotification.DateTimeForm));
         var (amount, problem) = Money(n);
         if (problem is not null) return Problems.Unprocessable(problem);
         if (n["Status"] is { } status && status != "Completed")
@@ -62,31 +64,34 @@ public static class CloudPaymentsWebhook
         long? fee = Amounts.TryParseMajor(n["TotalFee"], n["Currency"]!, out var totalFee) ? totalFee : null;
         var donation = new DonationReceived(
             ngo, DonationIntake.DonationId(ngo, Provider.CloudPayments, txId), Provider.CloudPayments, txId, amount!.Value, n["Currency"]!,
-            n.DateTime ?? now, n.MerchantData("click_id"), n.MerchantData("fundraiser_id"), n["SubscriptionId"],
+            at, n.MerchantData("click_id"), n.MerchantData("fundraiser_id"), n["SubscriptionId"],
             n["AccountId"] ?? n["Email"], now, fee);
         return Answer(await intake.AcceptAsync(donation, ct));
     }
 
-    private static async Task<IResult> RefundAsync(string ngo, CloudPaymentsNotification n, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IResult> RefundAsync(string ngo, CloudPaymentsNotification n, HttpRequest request, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
     {
-        if (n["TransactionId"] is not { Length: <= 64 } refundId || n["PaymentTransactionId"] is not { Length: <= 64 } paymentId)
-            return Problems.Unprocessable("A refund needs 'TransactionId' (the refund's) and 'PaymentTransactionId' (the payment's).");
+        if ((WebhookFields.IdProblem("TransactionId", n["TransactionId"], 64) ?? WebhookFields.IdProblem("PaymentTransactionId", n["PaymentTransactionId"], 64)) is { } idProblem)
+            return Problems.Unprocessable($"{idProblem} A refund names its own 'TransactionId' and the refunded payment's 'PaymentTransactionId'.");
+        var (refundId, paymentId) = (n["TransactionId"]!, n["PaymentTransactionId"]!);
+        if (!n.TryTime(now, out var at)) return Problems.BadRequest(WebhookFields.TimeProblem("DateTime", CloudPaymentsNotification.DateTimeForm));
         var donationId = DonationIntake.DonationId(ngo, Provider.CloudPayments, paymentId);
         // Refund notifications do not always name a currency; the payment's is the refund's.
         var currency = n["Currency"] ?? await intake.PaymentCurrencyAsync(donationId, ct);
         if (currency is null)
-            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "The refunded payment has not arrived yet",
+            return Unavailable.RetryLater(request, "The refunded payment has not arrived yet",
                 $"Payment '{paymentId}' is not known yet, so the refund's currency is not either; deliver the refund again later.");
         if (!Amounts.TryParseMajor(n["Amount"], currency, out var amount) || Currencies.Problem(amount, currency) is { })
             return Problems.Unprocessable(Currencies.Problem(amount, currency) ?? $"'Amount' must be a decimal amount in {currency}.");
 
         return Answer(await intake.AcceptRefundAsync(new DonationRefunded(
-            ngo, donationId, Provider.CloudPayments, refundId, paymentId, amount, currency, RefundKinds.Refund, n.DateTime ?? now, now), ct));
+            ngo, donationId, Provider.CloudPayments, refundId, paymentId, amount, currency, RefundKinds.Refund, at, now), ct));
     }
 
     private static async Task<IResult> FailAsync(string ngo, CloudPaymentsNotification n, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
     {
-        if (n["TransactionId"] is not { Length: <= 64 } txId) return Problems.Unprocessable("'TransactionId' is required.");
+        if (WebhookFields.IdProblem("TransactionId", n["TransactionId"], 64) is { } idProblem) return Problems.Unprocessable(idProblem);
+        var txId = n["TransactionId"]!;
         var reason = string.Join(' ', new[] { n["Reason"], n["ReasonCode"] is { } code ? $"({code})" : null }.Where(p => p is not null));
         return Answer(await intake.RecordOnceAsync(StableId.From("cloudpayments-fail", ngo, txId),
             new PaymentFailed(ngo, Provider.CloudPayments, txId, Money(n).Amount, n["Currency"], reason.Length > 0 ? reason : "declined", now), ct));
@@ -94,8 +99,9 @@ public static class CloudPaymentsWebhook
 
     private static async Task<IResult> RecurrentAsync(string ngo, CloudPaymentsNotification n, byte[] body, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
     {
-        if (n["Id"] is not { Length: <= 64 } subscriptionId || n["Status"] is not { Length: <= 32 } status)
-            return Problems.Unprocessable("A subscription notification needs 'Id' and 'Status'.");
+        if ((WebhookFields.IdProblem("Id", n["Id"], 64) ?? WebhookFields.IdProblem("Status", n["Status"], 32)) is { } idProblem)
+            return Problems.Unprocessable($"{idProblem} A subscription notification names its 'Id' and 'Status'.");
+        var (subscriptionId, status) = (n["Id"]!, n["Status"]!);
         // The same notification delivered again has the same bytes; a new state of the subscription does not.
         var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
         return Answer(await intake.RecordOnceAsync(StableId.From("cloudpayments-recurrent", ngo, subscriptionId, key),

@@ -38,7 +38,7 @@ public static class GenericWebhook
         }
         catch (JsonException e)
         {
-            return Problems.BadRequest($"The body is not valid JSON of the generic format: {e.Message}");
+            return Problems.BadRequest(ParseProblem(e));
         }
         if (notification is null) return Problems.BadRequest("The body is empty.");
         if (Validate(notification, now) is { } problem) return Problems.Unprocessable(problem);
@@ -55,6 +55,24 @@ public static class GenericWebhook
             ? TypedResults.Ok(new { status = outcome == Intake.Accepted ? "accepted" : "duplicate", donationId })
             : Problems.Unprocessable(result.Problem!);
     }
+
+    private const string Text = "a string";
+
+    /// <summary>The form each field takes, for a person reading why the body was refused.</summary>
+    private static readonly Dictionary<string, string> Forms = new()
+    {
+        ["type"] = $"\"{Succeeded}\" or \"{Refunded}\"", ["id"] = Text, ["amountMinor"] = "an integer number of minor units (kopecks), such as 150000",
+        ["currency"] = "an ISO 4217 code such as \"RUB\"", ["occurredAt"] = "an ISO 8601 time with offset, such as \"2026-11-20T12:00:00+03:00\"",
+        ["clickId"] = Text, ["fundraiserId"] = Text, ["subscriptionId"] = Text, ["refundOf"] = Text,
+        ["donor"] = "an object {\"id\", \"email\"}", ["donor.id"] = Text, ["donor.email"] = Text,
+    };
+
+    private static string ParseProblem(JsonException e) =>
+        e.Path?.TrimStart('$', '.') is { Length: > 0 } field && Forms.TryGetValue(field, out var form)
+            ? $"'{field}' must be {form}."
+            : e.Path is null or "$"
+                ? $"The body is not a JSON object of the generic format (line {e.LineNumber + 1}, byte {e.BytePositionInLine})."
+                : $"'{e.Path.TrimStart('$', '.')}' has a value of the wrong kind.";
 
     private static string? Validate(GenericNotification n, DateTimeOffset now) =>
         n.Type is not (Succeeded or Refunded) ? $"'type' must be '{Succeeded}' or '{Refunded}'."

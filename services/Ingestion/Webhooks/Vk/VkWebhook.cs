@@ -41,11 +41,12 @@ public static class VkWebhook
             return Problems.BadRequest("A VK Callback API event is a JSON object with 'type'.");
         if (!ApiKeys.FixedTimeEquals(Text(root, "secret") ?? "", settings.Secret!))
             return Problems.Unauthorized("'secret' does not match the Callback API secret configured for this NGO.");
-        if (!root.TryGetProperty("group_id", out var group) || !group.TryGetInt64(out var groupId) || groupId != settings.VkGroupId)
+        if (!root.TryGetProperty("group_id", out var group) || group.ValueKind != JsonValueKind.Number || !group.TryGetInt64(out var groupId) || groupId != settings.VkGroupId)
             return Problems.Forbidden($"'group_id' is not the VK community ({settings.VkGroupId}) configured for this NGO.");
         if (type == "confirmation") return TypedResults.Text(settings.VkConfirmation!);
 
-        if (Text(root, "event_id") is not { Length: > 0 and <= 100 } eventId) return Problems.BadRequest("'event_id' is required.");
+        if (WebhookFields.IdProblem("event_id", Text(root, "event_id"), 100) is { } idProblem) return Problems.BadRequest(idProblem);
+        var eventId = Text(root, "event_id")!;
         var o = root.TryGetProperty("object", out var obj) && obj.ValueKind == JsonValueKind.Object ? obj : default;
         var now = clock.GetUtcNow();
         var userId = o.ValueKind == JsonValueKind.Object && o.TryGetProperty("user_id", out var user) ? user.GetRawText() : null;
@@ -63,11 +64,18 @@ public static class VkWebhook
             case "vkpay_transaction":
             {
                 // VK Pay transfers count in thousandths of a rouble; a donation is whole kopecks.
-                if (!o.TryGetProperty("amount", out var raw) || !raw.TryGetInt64(out var thousandths) || thousandths % 10 != 0 || Text(o, "from_id", raw: true) is not { } from)
+                if (!o.TryGetProperty("amount", out var raw) || raw.ValueKind != JsonValueKind.Number || !raw.TryGetInt64(out var thousandths) || thousandths % 10 != 0
+                    || Text(o, "from_id", raw: true) is not { } from)
                     return Problems.Unprocessable("'vkpay_transaction' needs 'from_id' and 'amount' in thousandths of a rouble (whole kopecks).");
                 var amount = thousandths / 10;
                 if (Currencies.Problem(amount, Currency) is { } problem) return Problems.Unprocessable(problem);
-                var at = o.TryGetProperty("date", out var date) && date.TryGetInt64(out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : now;
+                var at = now;
+                if (o.TryGetProperty("date", out var date))
+                {
+                    if (date.ValueKind != JsonValueKind.Number || !date.TryGetInt64(out var unix) || unix is < 0 or > 253402300799)
+                        return Problems.BadRequest(WebhookFields.TimeProblem("object.date", "Unix time in whole seconds, such as 1732100000"));
+                    at = DateTimeOffset.FromUnixTimeSeconds(unix);
+                }
                 return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, at, now, null, $"vk:{from}", ClickId(o), null), ct));
             }
             case "donut_subscription_cancelled" or "donut_subscription_expired" or "donut_subscription_price_changed":
@@ -116,7 +124,7 @@ public static class VkWebhook
     private static bool TryRubles(JsonElement o, string name, out long minor)
     {
         minor = 0;
-        return o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var value) && value.TryGetDecimal(out var roubles)
+        return o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var roubles)
                && roubles >= 0 && Amounts.TryFromMajor(roubles, Currency, out minor);
     }
 

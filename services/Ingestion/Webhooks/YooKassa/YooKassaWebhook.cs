@@ -36,8 +36,11 @@ public static class YooKassaWebhook
             return Problems.BadRequest($"The body is not JSON: {e.Message}");
         }
         if (root.ValueKind != JsonValueKind.Object || Text(root, "event") is not { } kind
-            || !root.TryGetProperty("object", out var o) || o.ValueKind != JsonValueKind.Object || Text(o, "id") is not { Length: > 0 and <= 64 } id)
+            || !root.TryGetProperty("object", out var o) || o.ValueKind != JsonValueKind.Object)
             return Problems.BadRequest("A YooKassa notification is {type, event, object: {id, …}}.");
+        if (WebhookFields.IdProblem("object.id", Text(o, "id"), 64) is { } idProblem) return Problems.BadRequest(idProblem);
+        var id = Text(o, "id")!;
+        if (TimeProblem(o) is { } timeProblem) return Problems.BadRequest(timeProblem);
 
         var now = clock.GetUtcNow();
         switch (kind)
@@ -52,7 +55,7 @@ public static class YooKassaWebhook
                         case Confirmation.Contradicted:
                             return Problems.Unprocessable($"YooKassa's API does not confirm payment '{id}' as succeeded for {amount} {currency}; nothing was stored.");
                         case Confirmation.Unavailable:
-                            return Problems.Of(StatusCodes.Status503ServiceUnavailable, "Cannot confirm the payment now",
+                            return Unavailable.RetryLater(http.Request, "Cannot confirm the payment now",
                                 "YooKassa's API did not answer; deliver the notification again later.");
                     }
                 }
@@ -67,7 +70,9 @@ public static class YooKassaWebhook
             }
             case "refund.succeeded":
             {
-                if (Text(o, "payment_id") is not { Length: > 0 and <= 64 } paymentId) return Problems.Unprocessable("A refund needs 'payment_id'.");
+                if (WebhookFields.IdProblem("object.payment_id", Text(o, "payment_id"), 64) is { } paymentProblem)
+                    return Problems.Unprocessable($"{paymentProblem} A refund names the refunded payment's 'payment_id'.");
+                var paymentId = Text(o, "payment_id")!;
                 if (Money(o, "amount") is not ({ } amount, { } currency)) return Problems.Unprocessable(MoneyProblem(o, "amount"));
                 return Answer(await intake.AcceptRefundAsync(new DonationRefunded(
                     ngo, DonationIntake.DonationId(ngo, Provider.YooKassa, paymentId), Provider.YooKassa, id, paymentId, amount, currency,
@@ -102,8 +107,16 @@ public static class YooKassaWebhook
             : $"'{name}' must be {{value: \"123.00\", currency: \"RUB\"}} in a supported currency.";
     }
 
+    private static readonly string[] Times = ["captured_at", "created_at"];
+
+    /// <summary>YooKassa's times are ISO 8601 strings; one that is sent but cannot be read refuses the notification.</summary>
+    private static string? TimeProblem(JsonElement o) =>
+        Times.FirstOrDefault(name => o.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null && Time(o, name) is null) is { } bad
+            ? WebhookFields.TimeProblem($"object.{bad}", "an ISO 8601 time such as \"2026-11-20T12:00:00.000Z\"")
+            : null;
+
     private static DateTimeOffset? Time(JsonElement o, string name) =>
-        Text(o, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var at) ? at : null;
+        Text(o, name) is { } text && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     private static string? Text(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
