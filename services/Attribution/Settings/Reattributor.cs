@@ -1,5 +1,6 @@
 using Donations.Attribution.Ledger;
 using Donations.Contracts.Attribution;
+using Donations.ServiceDefaults.Storage;
 using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -12,9 +13,9 @@ namespace Donations.Attribution.Settings;
 /// is retried donation by donation, so a collision with a consumer costs one retry; a donation that fails alone
 /// <see cref="AttemptsBeforeSetAside"/> times is set aside with its error (the job's progress lists it, the
 /// <c>reattribution</c> health check and the <c>donations.reattribution.set_aside</c> gauge count it) and the replay
-/// goes on without it. A later settings change tries it again.
+/// goes on without it. A later settings change tries it again. One replica replays at a time (<see cref="Leadership"/>).
 /// </summary>
-public sealed class Reattributor(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Reattributor> log) : BackgroundService, IHealthCheck
+public sealed class Reattributor(IServiceScopeFactory scopes, Leadership leadership, TimeProvider clock, ILogger<Reattributor> log) : BackgroundService, IHealthCheck
 {
     public const int BatchSize = 100;
     public const int AttemptsBeforeSetAside = 3;
@@ -22,11 +23,21 @@ public sealed class Reattributor(IServiceScopeFactory scopes, TimeProvider clock
 
     private readonly Dictionary<Guid, int> _attempts = [];
     private long? _setAside;
+    private volatile bool _leading;
 
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    protected override Task ExecuteAsync(CancellationToken ct)
     {
         DonationsTelemetry.Meter.CreateObservableGauge("donations.reattribution.set_aside", () => _setAside ?? 0, "{donation}",
             "Donations that could not be re-attributed under their NGO's current settings and wait for a person");
+        return leadership.RunAsLeaderAsync("reattribution", ReplayAsync, leading =>
+        {
+            _leading = leading;
+            if (!leading) _setAside = null;
+        }, ct);
+    }
+
+    private async Task ReplayAsync(CancellationToken ct)
+    {
         while (!ct.IsCancellationRequested)
         {
             var worked = false;
@@ -136,11 +147,13 @@ public sealed class Reattributor(IServiceScopeFactory scopes, TimeProvider clock
         await session.SaveChangesAsync(ct);
     }
 
+    private Dictionary<string, object> Leader() => new() { ["leader"] = _leading };
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
         Task.FromResult(_setAside switch
         {
-            null => HealthCheckResult.Healthy("Not checked yet."),
-            0 => HealthCheckResult.Healthy("Every re-attribution is going through."),
-            var n => HealthCheckResult.Degraded($"{n} donations could not be re-attributed and wait for a person; their NGOs' attribution-settings progress lists them."),
+            null => HealthCheckResult.Healthy(_leading ? "Not checked yet." : "Another replica replays.", Leader()),
+            0 => HealthCheckResult.Healthy("Every re-attribution is going through.", Leader()),
+            var n => HealthCheckResult.Degraded($"{n} donations could not be re-attributed and wait for a person; their NGOs' attribution-settings progress lists them.", data: Leader()),
         });
 }

@@ -1,3 +1,5 @@
+using Donations.ServiceDefaults.Health;
+using Donations.ServiceDefaults.Storage;
 using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,19 +10,29 @@ namespace Donations.Reporting.Reconciliation;
 /// <summary>
 /// Reconciles every NGO every <see cref="ReconciliationOptions.IntervalSeconds"/>: the number of mismatched donations is
 /// the <c>donations.reconciliation.mismatched</c> gauge, and any mismatch makes the <c>reconciliation</c> health check
-/// (on <c>/health</c>) degraded, naming the NGOs.
+/// (on <c>/health</c>) degraded, naming the NGOs to the admin only. One replica reconciles at a time (<see cref="Leadership"/>).
 /// </summary>
-public sealed class ReconciliationMonitor(IDocumentStore store, IOptions<ReconciliationOptions> options, ILogger<ReconciliationMonitor> logger)
+public sealed class ReconciliationMonitor(IDocumentStore store, Leadership leadership, IOptions<ReconciliationOptions> options, ILogger<ReconciliationMonitor> logger)
     : BackgroundService, IHealthCheck
 {
     private volatile IReadOnlyDictionary<string, int>? _mismatchedByNgo;
+    private volatile bool _leading;
 
     public long Mismatched => _mismatchedByNgo?.Values.Sum() ?? 0;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         DonationsTelemetry.Meter.CreateObservableGauge("donations.reconciliation.mismatched", () => Mismatched, "{donation}",
             "Donations whose reported money differs from the money accepted, past the grace period");
+        return leadership.RunAsLeaderAsync("reconciliation", ReconcileAsync, leading =>
+        {
+            _leading = leading;
+            if (!leading) _mismatchedByNgo = null;
+        }, stoppingToken);
+    }
+
+    private async Task ReconcileAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds));
         do
         {
@@ -41,10 +53,10 @@ public sealed class ReconciliationMonitor(IDocumentStore store, IOptions<Reconci
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
         Task.FromResult(_mismatchedByNgo switch
         {
-            null => HealthCheckResult.Healthy("Not reconciled yet."),
-            { Count: 0 } => HealthCheckResult.Healthy("Every accepted donation shows in the reports."),
+            null => HealthCheckResult.Healthy(_leading ? "Not reconciled yet." : "Another replica reconciles.", new Dictionary<string, object> { ["leader"] = _leading }),
+            { Count: 0 } => HealthCheckResult.Healthy("Every accepted donation shows in the reports.", new Dictionary<string, object> { ["leader"] = true }),
             var byNgo => HealthCheckResult.Degraded($"{Mismatched} donations differ from the money accepted.",
-                data: byNgo.ToDictionary(p => p.Key, p => (object)p.Value)),
+                data: new Dictionary<string, object> { ["leader"] = true, [HealthData.ForAdmin] = byNgo.ToDictionary(p => p.Key, p => p.Value) }),
         });
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Donations.ServiceDefaults.Health;
 using Donations.ServiceDefaults.Http;
+using Donations.ServiceDefaults.Security;
 using Donations.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -45,10 +46,18 @@ public static class ServiceDefaults
         return app;
     }
 
-    private static Task WriteHealth(HttpContext context, HealthReport report) =>
-        context.Response.WriteAsJsonAsync(new
+    /// <summary>Every check with its data; what names NGOs (<see cref="HealthData.ForAdmin"/>) only for the admin key.</summary>
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        var admin = NgoAccess.IsAdmin(context);
+        return context.Response.WriteAsJsonAsync(new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+            checks = report.Entries.Select(e => new
+            {
+                name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description,
+                data = admin ? e.Value.Data : e.Value.Data.Where(d => d.Key != HealthData.ForAdmin).ToDictionary(),
+            }),
         });
+    }
 }

@@ -29,6 +29,11 @@ public static class NgoAccess
         });
     }
 
+    /// <summary>Whether the request carries the admin key (false where the service has none configured).</summary>
+    public static bool IsAdmin(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IConfiguration>()[AdminKeySetting] is { Length: > 0 } adminKey
+        && BearerKey(http) is { } key && ApiKeys.FixedTimeEquals(key, adminKey);
+
     /// <summary>Requires a key of the NGO named by the route's <c>{ngo}</c> with at least the given role.</summary>
     public static TBuilder RequireNgoKey<TBuilder>(this TBuilder builder, string role) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
