@@ -17,7 +17,7 @@ public class YooKassaTests(DonationsSystem system)
 
     private static readonly object Loopback = new { allowedNetworks = new[] { "127.0.0.1/32", "::1/128" } };
 
-    private static byte[] Notification(string @event, string id, string value, string? paymentId = null, string? clickId = null) =>
+    private static byte[] Notification(string @event, string id, string value, string? paymentId = null, string? clickId = null, string shop = FakeYooKassa.ShopId) =>
         Encoding.UTF8.GetBytes(new JsonObject
         {
             ["type"] = "notification", ["event"] = @event,
@@ -26,6 +26,7 @@ public class YooKassaTests(DonationsSystem system)
                 ["id"] = id, ["status"] = "succeeded", ["paid"] = true, ["payment_id"] = paymentId,
                 ["amount"] = new JsonObject { ["value"] = value, ["currency"] = "RUB" },
                 ["income_amount"] = new JsonObject { ["value"] = value, ["currency"] = "RUB" },
+                ["recipient"] = new JsonObject { ["account_id"] = shop, ["gateway_id"] = "1" },
                 ["created_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ"), ["metadata"] = new JsonObject { ["click_id"] = clickId },
             },
         }.ToJsonString());
@@ -91,5 +92,24 @@ public class YooKassaTests(DonationsSystem system)
         await ngo.DonationWhenAsync("pay-flaky", _ => true, provider: "yookassa");
         await ngo.AssertNoDonationAsync("yookassa", "pay-forged");
         await ngo.AssertNoDonationAsync("yookassa", "pay-wrong-amount");
+    }
+
+    [Fact]
+    public async Task With_its_shop_set_an_ngo_takes_only_payments_to_that_shop_and_without_it_is_warned()
+    {
+        var unbound = await Scenario.NewNgoAsync(system);
+        var answer = await unbound.Ingestion.PutAsJsonAsync($"/api/ngos/{unbound.NgoId}/providers/yookassa", Loopback);
+        Assert.Contains("shopId", Assert.Single((await answer.Content.ReadFromJsonAsync<JsonObject>())!["warnings"]!.AsArray())!.GetValue<string>());
+
+        var ngo = await NgoAsync(system, new { allowedNetworks = new[] { "127.0.0.1/32", "::1/128" }, shopId = "111222" });
+        var foreign = await Post(ngo, Notification("payment.succeeded", "pay-other-shop", "500.00", shop: "999888"));
+        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Contains("999888", (await foreign.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await Post(ngo, Notification("payment.succeeded", "pay-own-shop", "500.00", shop: "111222"))).StatusCode);
+
+        await ngo.DonationWhenAsync("pay-own-shop", _ => true, provider: "yookassa");
+        await ngo.AssertNoDonationAsync("yookassa", "pay-other-shop");
+        var settings = await ngo.Ingestion.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/yookassa", new { shopId = "111222" });
+        Assert.Empty((await settings.Content.ReadFromJsonAsync<JsonObject>())!["warnings"]!.AsArray());
     }
 }

@@ -55,9 +55,15 @@ public static class ProviderEndpoints
         return TypedResults.Ok(new
         {
             provider, configured = true, groupId = settings.VkGroupId, allowedNetworks = settings.AllowedNetworks, trustedProxies = settings.TrustedProxies,
-            confirmsPayments = settings.YooKassaShopId is not null,
+            confirmsPayments = settings.YooKassaSecretKey is not null, shopId = settings.YooKassaShopId, warnings = Warnings(settings),
         });
     }
+
+    /// <summary>What a person should fix even though the settings were accepted.</summary>
+    private static string[] Warnings(ProviderSettings settings) =>
+        settings.Provider == Provider.YooKassa && settings.YooKassaShopId is null
+            ? ["Neither 'shopId' nor 'secretKey' is set: a notification from any YooKassa shop pointed at this URL would be taken as this NGO's money. Set 'shopId' (and 'secretKey' to confirm each payment with YooKassa)."]
+            : [];
 
     private static (ProviderSettings?, string?) YooKassa(ProviderSettingsBody body, string id, string ngo, DateTimeOffset now)
     {
@@ -65,8 +71,10 @@ public static class ProviderEndpoints
         var proxies = body.TrustedProxies ?? [];
         if (networks.Count == 0 || networks.Concat(proxies).Any(n => !YooKassaNetworks.TryParse(n, out _)))
             return (null, "'allowedNetworks' and 'trustedProxies' must be lists of CIDR networks such as \"185.71.76.0/27\".");
-        if ((body.ShopId is null) != (body.SecretKey is null))
-            return (null, "'shopId' and 'secretKey' go together: both confirm payments with YooKassa's API, neither leaves it off.");
+        if (body.SecretKey is not null && body.ShopId is null)
+            return (null, "'secretKey' needs 'shopId': together they confirm payments with YooKassa's API.");
+        if (body.ShopId is { } shop && (shop.Length is 0 or > 32 || !shop.All(char.IsAsciiDigit)))
+            return (null, "'shopId' is the YooKassa shop id, digits only, as in the YooKassa cabinet (e.g. \"123456\").");
         return (new ProviderSettings(id, ngo, Provider.YooKassa, null, now, AllowedNetworks: networks, TrustedProxies: proxies,
             YooKassaShopId: body.ShopId, YooKassaSecretKey: body.SecretKey), null);
     }

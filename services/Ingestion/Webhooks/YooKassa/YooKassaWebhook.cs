@@ -42,15 +42,22 @@ public static class YooKassaWebhook
         var id = Text(o, "id")!;
         if (TimeProblem(o) is { } timeProblem) return Problems.BadRequest(timeProblem);
 
+        // A payment names the shop it was made to: with the NGO's shop set, another shop's payment is not this NGO's money.
+        if (settings.YooKassaShopId is { } ownShop && kind.StartsWith("payment.", StringComparison.Ordinal)
+            && (o.TryGetProperty("recipient", out var recipient) ? Text(recipient, "account_id") : null) is var shop && shop != ownShop)
+            return Problems.Forbidden(shop is null
+                ? $"The payment names no shop ('object.recipient.account_id'); this NGO accepts only payments to its YooKassa shop {ownShop}."
+                : $"The payment was made to YooKassa shop {shop}, not to this NGO's shop {ownShop}; nothing was stored.");
+
         var now = clock.GetUtcNow();
         switch (kind)
         {
             case "payment.succeeded":
             {
                 if (Money(o, "amount") is not ({ } amount, { } currency)) return Problems.Unprocessable(MoneyProblem(o, "amount"));
-                if (settings is { YooKassaShopId: { } shop, YooKassaSecretKey: { } key })
+                if (settings is { YooKassaShopId: { } shopId, YooKassaSecretKey: { } key })
                 {
-                    switch (await api.ConfirmAsync(shop, key, id, amount, currency, ct))
+                    switch (await api.ConfirmAsync(shopId, key, id, amount, currency, ct))
                     {
                         case Confirmation.Contradicted:
                             return Problems.Unprocessable($"YooKassa's API does not confirm payment '{id}' as succeeded for {amount} {currency}; nothing was stored.");
