@@ -2,7 +2,7 @@
 # Monitors the running local system: Prometheus (127.0.0.1:9090) scrapes the three services and RabbitMQ and evaluates
 # infra/prometheus/alerts.yml; Alertmanager (127.0.0.1:9093) groups what fires. Installs Debian's prometheus and
 # prometheus-alertmanager when missing. Idempotent: a second run reloads the configuration of what is already running.
-# `bash infra/monitor.sh stop` stops both. Data and logs are in /var/tmp/donations-monitor.
+# `bash infra/monitor.sh stop` stops both. Data and logs are in /var/tmp/donations-monitor (or DONATIONS_MONITOR_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,9 +43,12 @@ ensure_package() { # package, command it provides
 ensure_package prometheus prometheus
 ensure_package prometheus-alertmanager prometheus-alertmanager
 
-promtool check config "$config" >/dev/null
-promtool check rules "$PWD/infra/prometheus/alerts.yml" >/dev/null
-amtool check-config "$alertmanager_config" >/dev/null
+check() { # command… → quiet when it passes, its output when it fails
+  local out
+  out=$("$@" 2>&1) || { echo "$out" >&2; log "check failed: $*"; exit 1; }
+}
+check promtool check config "$config" # the rule files too
+check amtool check-config "$alertmanager_config"
 
 # Queue depths come from RabbitMQ's Prometheus plugin; infra/up.sh enables it, a broker started before may lack it.
 if command -v rabbitmq-plugins >/dev/null 2>&1 && rabbitmqctl -q status >/dev/null 2>&1; then
