@@ -5,10 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash infra/up.sh
+apt_updated=0
+ensure_package() { # package, command it provides, apt-get options…
+  command -v "$2" >/dev/null 2>&1 && return 0
+  if [ "$apt_updated" = 0 ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${@:3}" "$1" >/dev/null
+}
 # The dashboard test drives Debian's Chromium through Playwright; no browser is ever downloaded.
-if ! command -v chromium >/dev/null 2>&1; then
-  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
+ensure_package chromium chromium
+# The monitoring tests run promtool on the alert rules (tests/Donations.UnitTests/Monitoring).
+ensure_package prometheus promtool --no-install-recommends
 dotnet build Donations.sln -c Release -nologo -v q
 
 results=$(mktemp -d)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings up PostgreSQL 15 and RabbitMQ on loopback for local runs and tests, without Docker.
 # Installs what is missing (Debian packages), starts both, creates the database, the user and the
-# RabbitMQ management plugin, and waits until each accepts connections. Idempotent and quiet.
+# RabbitMQ management and Prometheus plugins, and waits until each accepts connections. Idempotent and quiet.
 set -euo pipefail
 
 PG_USER=${DONATIONS_PG_USER:-donations}
@@ -42,8 +42,9 @@ if ! rabbitmqctl -q status >/dev/null 2>&1; then
   RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 nohup rabbitmq-server >/var/log/rabbitmq/donations-broker.out 2>&1 &
   wait_for rabbitmq 90 rabbitmqctl -q await_startup
 fi
-if ! rabbitmq-plugins -q is_enabled rabbitmq_management >/dev/null 2>&1; then
-  rabbitmq-plugins -q enable rabbitmq_management >/dev/null
-fi
+for plugin in rabbitmq_management rabbitmq_prometheus; do # queue depths for infra/monitor.sh come from rabbitmq_prometheus (port 15692)
+  rabbitmq-plugins -q is_enabled "$plugin" >/dev/null 2>&1 || rabbitmq-plugins -q enable "$plugin" >/dev/null
+done
 wait_for "rabbitmq amqp" 60 bash -c 'exec 3<>/dev/tcp/127.0.0.1/5672'
 wait_for "rabbitmq management" 60 curl -fsS -u guest:guest http://127.0.0.1:15672/api/overview
+wait_for "rabbitmq prometheus" 60 curl -fsS -o /dev/null http://127.0.0.1:15692/metrics

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using Marten.Events.Daemon.Coordination;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +21,12 @@ internal sealed class ForwardingWatchdog(IDocumentStore store, IProjectionCoordi
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(60);
 
+    // Events committed but not yet confirmed by RabbitMQ, as last read; -1 (nothing reported) while it cannot be read.
+    private static long _pending = -1;
+    private static readonly ObservableGauge<long> Pending = DonationsTelemetry.Meter.CreateObservableGauge(
+        "donations.forwarder.pending", () => Volatile.Read(ref _pending) is >= 0 and var p ? [new Measurement<long>(p)] : Array.Empty<Measurement<long>>(),
+        "{event}", "Events committed and not yet confirmed by RabbitMQ");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         long? lastForwarded = null;
@@ -29,6 +37,7 @@ internal sealed class ForwardingWatchdog(IDocumentStore store, IProjectionCoordi
             try
             {
                 var progress = await ForwardingProgress.ReadAsync(store, stoppingToken);
+                Volatile.Write(ref _pending, progress.Lag);
                 var moved = progress.Forwarded != lastForwarded;
                 lastForwarded = progress.Forwarded;
                 if (progress.Lag == 0 || moved)
@@ -47,6 +56,7 @@ internal sealed class ForwardingWatchdog(IDocumentStore store, IProjectionCoordi
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                Volatile.Write(ref _pending, -1);
                 log.LogWarning(e, "The event forwarder's progress could not be checked");
             }
         }

@@ -35,7 +35,7 @@ internal static class TelemetrySetup
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
-                .AddMeter(DonationsTelemetry.Name, InstrumentationOptions.MeterName, "Marten")
+                .AddMeter(DonationsTelemetry.Name, InstrumentationOptions.MeterName, "Marten", "Npgsql")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
