@@ -26,6 +26,8 @@ stop() {
 trap stop INT TERM EXIT
 
 declare -A ports=([Ingestion]=5101 [Attribution]=5102 [Reporting]=5103)
+# Key rotations are answered once Attribution and Reporting have applied them.
+export Donations__Peers=${Donations__Peers:-http://127.0.0.1:5102,http://127.0.0.1:5103}
 for service in Ingestion Attribution Reporting; do
   dll="services/$service/bin/Release/net10.0/Donations.$service.dll"
   (cd "$(dirname "$dll")" && exec dotnet "$(basename "$dll")" --urls "http://127.0.0.1:${ports[$service]}") >"$logs/$service.log" 2>&1 &

@@ -15,6 +15,7 @@ builder.AddDonationsMessaging();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapNgos();
+app.MapKeys();
 app.MapProviders();
 app.MapCatalog();
 app.MapLinks();

@@ -60,7 +60,7 @@ public class CatalogTests(DonationsSystem system)
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/paypal", new { secret = "x" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/vk", new { secret = "s" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/yookassa", new { allowedNetworks = new[] { "not-a-network" } })).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await api.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/yookassa", new { shopId = "1" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/yookassa", new { secretKey = "live_1" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await api.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/generic", new { secret = "short" })).StatusCode);
         var saved = await api.PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/providers/cloudpayments", new { apiSecret = "cp-secret" });
         Assert.DoesNotContain("cp-secret", await saved.Content.ReadAsStringAsync());

@@ -54,6 +54,29 @@ public class DonationsSystem : IAsyncLifetime
 
     public HttpClient Client(ServiceProcess service, string? key = null) => _system.Client(service, key);
 
+    /// <summary>The rows of every table in a service's schema whose text contains <paramref name="text"/>, table by table.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> RowsContainingAsync(string service, string text)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        var schema = $"{service}_{_system.Run}";
+        var tables = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand("select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'", connection))
+        {
+            list.Parameters.AddWithValue(schema);
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+        var found = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            await using var count = new Npgsql.NpgsqlCommand($"select count(*) from \"{schema}\".\"{table}\" t where t::text like $1", connection);
+            count.Parameters.AddWithValue($"%{text}%");
+            if ((long)(await count.ExecuteScalarAsync())! is > 0 and var n) found[table] = n;
+        }
+        return found;
+    }
+
     /// <summary>Runs SQL in a service's own schema, for tests that damage stored data on purpose.</summary>
     public async Task ExecuteSqlAsync(string service, string sql)
     {

@@ -59,7 +59,9 @@ public class LeadershipTests : IAsyncLifetime
         var id = $"ngo-{Guid.NewGuid():N}"[..20];
         var keys = (await (await admin.PostAsJsonAsync("/api/ngos", new { id, name = "Двое", verified = true })).Content.ReadFromJsonAsync<JsonObject>())!;
         using var manager = _system.Client(_system.Attribution, keys["managerKey"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.Accepted, (await manager.PutAsJsonAsync($"/api/ngos/{id}/attribution-settings", new { model = "linear", lookbackDays = 14 })).StatusCode);
+        await Eventually.Async(async () =>
+            (await manager.PutAsJsonAsync($"/api/ngos/{id}/attribution-settings", new { model = "linear", lookbackDays = 14 })).StatusCode == HttpStatusCode.Accepted,
+            "the settings change is accepted once the keys reached Attribution");
         await Eventually.Async(async () =>
             (await manager.GetFromJsonAsync<JsonObject>($"/api/ngos/{id}/attribution-settings"))!["reattribution"]!["finishedAt"] is not null,
             "the replay finishes");

@@ -62,7 +62,9 @@ public sealed class LocalSystem : IAsyncDisposable
         (await _management.PutAsync($"vhosts/{Run}", null)).EnsureSuccessStatusCode();
         (await _management.PutAsJsonAsync($"permissions/{Run}/guest", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
 
-        foreach (var name in new[] { "Ingestion", "Attribution", "Reporting" })
+        var names = new[] { "Ingestion", "Attribution", "Reporting" };
+        var ports = names.ToDictionary(n => n, _ => Enumerable.Range(0, instances).Select(_ => FreePort()).ToArray());
+        foreach (var name in names)
         {
             var env = new Dictionary<string, string>(environment)
             {
@@ -71,8 +73,10 @@ public sealed class LocalSystem : IAsyncDisposable
                 ["Marten__Schema"] = $"{name.ToLowerInvariant()}_{Run}",
                 ["DONATIONS_ADMIN_KEY"] = AdminKey,
             };
+            // Key changes wait until the other services applied them; one instance of each answers for its schema.
+            if (name == "Ingestion") env.TryAdd("Donations__Peers", $"http://127.0.0.1:{ports["Attribution"][0]},http://127.0.0.1:{ports["Reporting"][0]}");
             for (var i = 0; i < instances; i++)
-                _services.Add(ServiceProcess.Start(name, FreePort(), env, LogDirectory, instances == 1 ? "" : $"-{i + 1}"));
+                _services.Add(ServiceProcess.Start(name, ports[name][i], env, LogDirectory, instances == 1 ? "" : $"-{i + 1}"));
         }
         foreach (var service in _services) await WaitUntilReadyAsync(service);
     }

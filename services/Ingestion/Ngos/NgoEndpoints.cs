@@ -38,7 +38,7 @@ public static partial class NgoEndpoints
         session.Events.StartStream<NgoAccount>(StableId.From("ngo", body.Id),
             new NgoRegistered(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, keys, now));
         session.Insert(new NgoAccount(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, now));
-        session.Store(keys.Select(k => new ApiKey(k.KeyHash, body.Id, k.Role)).ToArray());
+        session.Store(keys.Select(k => new ApiKey(k.KeyHash, body.Id, k.Role, now)).ToArray());
         try
         {
             await session.SaveChangesAsync(ct);

@@ -23,7 +23,7 @@ public static class ProviderEndpoints
     /// vk <c>{groupId, secret, confirmation}</c>; generic <c>{secret}</c>. Secrets are stored, never echoed.
     /// </summary>
     private static async Task<IResult> Put(
-        string ngo, string provider, ProviderSettingsBody body, IDocumentSession session, ProviderSettingsCache cache, TimeProvider clock, CancellationToken ct)
+        string ngo, string provider, ProviderSettingsBody body, IDocumentSession session, ProviderSettingsCache cache, SecretBox secrets, TimeProvider clock, CancellationToken ct)
     {
         var id = ProviderSettings.DocumentId(ngo, provider);
         var now = clock.GetUtcNow();
@@ -47,7 +47,7 @@ public static class ProviderEndpoints
         };
         if (settings is null) return Problems.BadRequest(problem!);
 
-        session.Store(settings);
+        session.Store(settings with { Secret = secrets.Seal(settings.Secret), YooKassaSecretKey = secrets.Seal(settings.YooKassaSecretKey) });
         var stream = StableId.From("provider", ngo, provider);
         session.Events.Append(stream, new ProviderConfigured(ngo, provider, now));
         await session.SaveChangesAsync(ct);

@@ -25,10 +25,11 @@ public static class IngestionStore
                 options.Schema.For<DonationBalance>().UseOptimisticConcurrency(true);
             })
             .ForwardToBroker(
-                typeof(NgoRegistered), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered),
+                typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered),
                 typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded));
         builder.Services.AddSingleton<DonationIntake>();
         builder.Services.AddSingleton<ClickDetails>();
+        builder.Services.AddHttpClient<KeyPropagation>(http => http.Timeout = TimeSpan.FromSeconds(2));
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services.AddSingleton<ProviderSettingsCache>();
         YooKassaApi.Register(builder);

@@ -3,6 +3,9 @@ namespace Donations.Contracts.Ingestion;
 /// <summary>An access key an NGO was given; only its SHA-256 hash ever leaves Ingestion.</summary>
 public sealed record ApiKeyGranted(string KeyHash, string Role);
 
+/// <summary>An NGO's keys changed: <see cref="Granted"/> now open it, <see cref="RevokedHashes"/> never again (rotation, or the admin revoking).</summary>
+public sealed record ApiKeysChanged(string NgoId, IReadOnlyList<ApiKeyGranted> Granted, IReadOnlyList<string> RevokedHashes, DateTimeOffset ChangedAt);
+
 public sealed record NgoRegistered(
     string NgoId, string Name, long? VkGroupId, bool Verified, IReadOnlyList<ApiKeyGranted> Keys, DateTimeOffset RegisteredAt);
 

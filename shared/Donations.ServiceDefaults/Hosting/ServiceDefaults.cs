@@ -43,6 +43,8 @@ public static class ServiceDefaults
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi();
         app.MapScalarApiReference("/api-docs");
+        app.MapGet("/api/ngos/{ngo}/keys", KeyUse.ListAsync).RequireNgoKey(NgoRoles.Manager).WithTags("Keys");
+        app.MapGet("/internal/keys/{hash}", KeyUse.StateAsync).ExcludeFromDescription();
         return app;
     }
 

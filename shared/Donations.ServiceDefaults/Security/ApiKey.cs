@@ -9,8 +9,11 @@ public static class NgoRoles
     public const string Viewer = "viewer";
 }
 
-/// <summary>One NGO access key, stored by its SHA-256 hash only; the key itself is shown once, at creation.</summary>
-public sealed record ApiKey(string Id, string NgoId, string Role);
+/// <summary>One NGO access key, stored by its SHA-256 hash only; the key itself is shown once, when it is made.</summary>
+public sealed record ApiKey(string Id, string NgoId, string Role, DateTimeOffset? GrantedAt = null, DateTimeOffset? LastUsedAt = null);
+
+/// <summary>A key hash that was revoked: a late copy of the grant never brings it back.</summary>
+public sealed record RevokedApiKey(string Id, string NgoId, DateTimeOffset RevokedAt);
 
 public static class ApiKeys
 {

@@ -34,12 +34,16 @@ public static class NgoAccess
         http.RequestServices.GetRequiredService<IConfiguration>()[AdminKeySetting] is { Length: > 0 } adminKey
         && BearerKey(http) is { } key && ApiKeys.FixedTimeEquals(key, adminKey);
 
-    /// <summary>Requires a key of the NGO named by the route's <c>{ngo}</c> with at least the given role.</summary>
-    public static TBuilder RequireNgoKey<TBuilder>(this TBuilder builder, string role) where TBuilder : IEndpointConventionBuilder =>
+    /// <summary>
+    /// Requires a key of the NGO named by the route's <c>{ngo}</c> with at least the given role (or, where
+    /// <paramref name="orAdmin"/>, the admin key). Each use is recorded on the key, at most once a minute.
+    /// </summary>
+    public static TBuilder RequireNgoKey<TBuilder>(this TBuilder builder, string role, bool orAdmin = false) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             if (BearerKey(http) is not { } key) return Problems.MissingKey();
+            if (orAdmin && IsAdmin(http)) return await next(context);
 
             var ngo = http.GetRouteValue("ngo")?.ToString();
             var session = http.RequestServices.GetRequiredService<IQuerySession>();
@@ -47,8 +51,24 @@ public static class NgoAccess
             if (granted is null) return Problems.Unauthorized("The key is not known. Use the manager or viewer key given when the NGO was created.");
             if (granted.NgoId != ngo) return Problems.Forbidden("This key belongs to another NGO.");
             if (role == NgoRoles.Manager && granted.Role != NgoRoles.Manager) return Problems.Forbidden("This needs the NGO's manager key; a viewer key can only read.");
+            await RecordUseAsync(http, granted);
             return await next(context);
         });
+
+    private static readonly TimeSpan UseRecordedEvery = TimeSpan.FromMinutes(1);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> LastRecorded = new();
+
+    /// <summary>An update in place, never a write of the whole key: a key revoked meanwhile must stay revoked.</summary>
+    private static async Task RecordUseAsync(HttpContext http, ApiKey key)
+    {
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (LastRecorded.TryGetValue(key.Id, out var last) && now - last < UseRecordedEvery) return;
+        LastRecorded[key.Id] = now;
+        await using var session = http.RequestServices.GetRequiredService<IDocumentStore>().LightweightSession();
+        session.QueueSqlCommand($"update {session.DocumentStore.Options.Schema.For<ApiKey>(true)} set data = jsonb_set(data, '{{lastUsedAt}}', to_jsonb(?::text)) where id = ?",
+            now.ToString("O"), key.Id);
+        await session.SaveChangesAsync(http.RequestAborted);
+    }
 
     /// <summary>How long a service waits for the keys of an NGO it has not heard of yet: they travel from Ingestion as an event.</summary>
     public static readonly TimeSpan NewNgoWait = TimeSpan.FromSeconds(5);

@@ -38,22 +38,32 @@ public sealed class Leadership(IConfiguration configuration, ILogger<Leadership>
                 await Task.Delay(Retry, ct);
                 continue;
             }
-            await using (handle)
+            using var held = CancellationTokenSource.CreateLinkedTokenSource(ct, handle.HandleLostToken);
+            log.LogInformation("This replica leads {Name}", name);
+            leading(true);
+            try
             {
-                using var held = CancellationTokenSource.CreateLinkedTokenSource(ct, handle.HandleLostToken);
-                log.LogInformation("This replica leads {Name}", name);
-                leading(true);
+                await work(held.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                log.LogWarning("This replica lost the {Name} leadership", name);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogError(e, "The {Name} work failed; the leadership is given up and asked for again", name);
+            }
+            finally
+            {
+                leading(false);
                 try
                 {
-                    await work(held.Token);
+                    await handle.DisposeAsync();
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                catch (Exception e)
                 {
-                    log.LogWarning("This replica lost the {Name} leadership", name);
-                }
-                finally
-                {
-                    leading(false);
+                    // A lock on a dead connection is already released by PostgreSQL.
+                    log.LogDebug(e, "The {Name} lock could not be released", name);
                 }
             }
         }

@@ -28,6 +28,7 @@ public static class MartenSetup
         builder.Services.AddHostedService<SchemaStartup>();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<Leadership>();
+        builder.Services.AddSecretsAtRest($"donations-{defaultSchema}");
         builder.Services.AddHostedService(services => services.GetRequiredService<GroupCommit>());
         // Collisions on deterministic ids are how duplicates are detected; Marten would log each as an error.
         // Every failed save still reaches its caller, which answers or retries and logs what matters.
@@ -58,6 +59,8 @@ public static class MartenSetup
                 options.Projections.Errors.SkipUnknownEvents = false;
                 options.Schema.For<ProcessedMessage>();
                 options.Schema.For<ApiKey>().Index(k => k.NgoId);
+                options.Schema.For<RevokedApiKey>();
+                options.Schema.For<DataProtectionKey>();
                 configure(options);
             })
             .BuildSessionsWith<TracingSessionFactory>(ServiceLifetime.Singleton)
