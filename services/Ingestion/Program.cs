@@ -1,4 +1,5 @@
 using Donations.Ingestion.Catalog;
+using Donations.Ingestion.Donors;
 using Donations.Ingestion.Links;
 using Donations.Ingestion.Ngos;
 using Donations.Ingestion.Providers;
@@ -20,6 +21,7 @@ app.MapProviders();
 app.MapCatalog();
 app.MapLinks();
 app.MapWebhooks();
+app.MapDonors();
 app.Run();
 
 public partial class Program;

@@ -18,6 +18,7 @@ builder.AddDonationsMessaging(bus =>
     bus.AddConsumer<LedgerConsumer>();
     bus.AddConsumer<CatalogConsumer>();
     bus.AddConsumer<AcceptedMoneyConsumer>();
+    bus.AddConsumer<ErasedDonorConsumer>();
 });
 
 var app = builder.Build();

@@ -1,5 +1,6 @@
 using Donations.Contracts.Ingestion;
 using Donations.Ingestion.Catalog;
+using Donations.Ingestion.Donors;
 using Donations.Ingestion.Links;
 using Donations.Ingestion.Ngos;
 using Donations.Ingestion.Providers;
@@ -23,12 +24,14 @@ public static class IngestionStore
                 options.Schema.For<Fundraiser>().Index(f => f.NgoId);
                 options.Schema.For<Link>().Index(l => l.NgoId);
                 options.Schema.For<DonationBalance>().UseOptimisticConcurrency(true);
+                options.Schema.For<DonorKey>().Index(k => k.DonorId).Index(k => k.EmailLookup);
             })
             .ForwardToBroker(
                 typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered),
-                typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded));
+                typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded), typeof(DonorErased));
         builder.Services.AddSingleton<DonationIntake>();
         builder.Services.AddSingleton<ClickDetails>();
+        builder.Services.AddSingleton<DonorVault>();
         builder.Services.AddHttpClient<KeyPropagation>(http => http.Timeout = TimeSpan.FromSeconds(2));
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services.AddSingleton<ProviderSettingsCache>();

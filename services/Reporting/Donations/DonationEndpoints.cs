@@ -10,14 +10,25 @@ public sealed record DonationAttributionResponse(
     string Status, string Rule, string? Reason, string Model, int LookbackDays, int SettingsVersion, int Revision, string Cause,
     DateTimeOffset DecidedAt, IReadOnlyList<Credit> Credits);
 
+/// <summary>The donor as reports know them: a pseudonym (their details live sealed in Ingestion), and whether they were erased.</summary>
+public sealed record DonorMark(string Id, bool Erased);
+
 public sealed record DonationResponse(
     Guid Id, string Provider, string ProviderTxId, long AmountMinor, string Currency, long RefundedMinor, DateTimeOffset OccurredAt,
-    string? SubscriptionId, DonationAttributionResponse Attribution)
+    string? SubscriptionId, DonationAttributionResponse Attribution, DonorMark? Donor = null)
 {
-    public static DonationResponse Of(DonationAttributed d) => new(
+    public static DonationResponse Of(DonationAttributed d, ISet<string> erased) => new(
         d.DonationId, d.Provider, d.ProviderTxId, d.AmountMinor, d.Currency, d.RefundedMinor, d.OccurredAt, d.SubscriptionId,
         new DonationAttributionResponse(d.Status, d.Rule, d.Reason, d.Model, d.LookbackDays, d.SettingsVersion, d.Revision, d.Cause,
-            d.DecidedAt, d.Credits));
+            d.DecidedAt, d.Credits),
+        d.DonorId is { } donor ? new DonorMark(donor, erased.Contains(donor)) : null);
+
+    /// <summary>Which of these decisions' donors were erased.</summary>
+    public static async Task<ISet<string>> ErasedAsync(IQuerySession session, string ngo, IEnumerable<DonationAttributed> decisions, CancellationToken ct)
+    {
+        var ids = decisions.Where(d => d.DonorId is not null).Select(d => ErasedDonor.DocumentId(ngo, d.DonorId!)).Distinct().ToArray();
+        return ids.Length == 0 ? new HashSet<string>() : (await session.LoadManyAsync<ErasedDonor>(ct, ids)).Select(e => e.DonorId).ToHashSet();
+    }
 }
 
 public static class DonationEndpoints
@@ -46,12 +57,13 @@ public static class DonationEndpoints
         if (!string.IsNullOrEmpty(provider)) query = query.Where(d => d.Provider == provider);
         if (!string.IsNullOrEmpty(providerTxId)) query = query.Where(d => d.ProviderTxId == providerTxId);
         var found = await query.OrderByDescending(d => d.OccurredAt).Take(PageSize).ToListAsync(ct);
-        if (asOf is null) return found.Select(v => DonationResponse.Of(v.Latest)).ToList();
-
-        var then = new List<DonationResponse>();
-        foreach (var view in found)
-            if (await AsOfAsync(session, view.Id, asOf.Value, ct) is { } entry) then.Add(DonationResponse.Of(entry.Decision));
-        return then;
+        var decisions = new List<DonationAttributed>();
+        if (asOf is null) decisions.AddRange(found.Select(v => v.Latest));
+        else
+            foreach (var view in found)
+                if (await AsOfAsync(session, view.Id, asOf.Value, ct) is { } entry) decisions.Add(entry.Decision);
+        var erased = await DonationResponse.ErasedAsync(session, ngo, decisions, ct);
+        return decisions.Select(d => DonationResponse.Of(d, erased)).ToList();
     }
 
     /// <summary>The donation, its credits and why; with <c>asOf</c>, the answer as it stood at that moment.</summary>
@@ -69,7 +81,7 @@ public static class DonationEndpoints
             ? (await session.LoadAsync<DonationView>(id, ct))?.Latest
             : (await AsOfAsync(session, id, asOf.Value, ct))?.Decision;
         return decision is not null && decision.NgoId == ngo
-            ? TypedResults.Ok(DonationResponse.Of(decision))
+            ? TypedResults.Ok(DonationResponse.Of(decision, await DonationResponse.ErasedAsync(session, ngo, [decision], ct)))
             : Problems.NotFound($"NGO '{ngo}' has no donation with id '{id}'{(asOf is null ? "" : $" as of {asOf:O}")}.");
     }
 

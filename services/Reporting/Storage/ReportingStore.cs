@@ -25,6 +25,7 @@ public static class ReportingStore
             options.Schema.For<PayoutEntry>().Index(p => p.NgoId);
             options.Schema.For<ProviderView>().Index(p => p.NgoId);
             options.Schema.For<AcceptedMoney>().Index(a => a.NgoId);
+            options.Schema.For<ErasedDonor>();
             options.Schema.For<ClickFact>().Index(c => c.NgoId).Index(c => c.PostId);
         });
 }

@@ -2,7 +2,9 @@ namespace Donations.Contracts.Ingestion;
 
 /// <summary>
 /// A payment provider confirmed money given to an NGO. One per (NGO, provider, provider transaction id).
-/// <see cref="FeeMinor"/> is what the provider kept, where it says (VK Donut, CloudPayments).
+/// <see cref="FeeMinor"/> is what the provider kept, where it says (VK Donut, CloudPayments). <see cref="DonorId"/> is a
+/// pseudonym (<c>dnr_…</c>), never the donor's own id or email; <see cref="DonorSealed"/> is what the provider said of
+/// the donor (email, name), sealed with that donor's own key, which erasure destroys.
 /// </summary>
 public sealed record DonationReceived(
     string NgoId,
@@ -17,7 +19,11 @@ public sealed record DonationReceived(
     string? SubscriptionId,
     string? DonorId,
     DateTimeOffset ReceivedAt,
-    long? FeeMinor = null);
+    long? FeeMinor = null,
+    string? DonorSealed = null);
+
+/// <summary>A donor's personal data was erased at the NGO's request: their key is destroyed; the money facts stay.</summary>
+public sealed record DonorErased(string NgoId, string DonorId, DateTimeOffset ErasedAt);
 
 public static class RefundKinds
 {

@@ -1,5 +1,6 @@
 using Donations.Contracts.Ingestion;
 using Donations.Contracts.Money;
+using Donations.Ingestion.Donors;
 using Donations.Ingestion.Providers;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Storage;
@@ -18,7 +19,8 @@ public static class CloudPaymentsWebhook
     private static IResult Code(int code) => TypedResults.Json(new { code });
 
     public static async Task<IResult> Receive(
-        string ngo, string? kind, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
+        string ngo, string? kind, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, DonorVault donors,
+        TimeProvider clock, CancellationToken ct)
     {
         var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.CloudPayments, request, settingsCache, session, ct);
         if (delivery is null) return refused!;
@@ -38,10 +40,10 @@ public static class CloudPaymentsWebhook
         return type switch
         {
             CloudPaymentsKind.Check => Check(n),
-            CloudPaymentsKind.Pay => await PayAsync(ngo, n, intake, now, ct),
+            CloudPaymentsKind.Pay => await PayAsync(ngo, n, intake, donors, now, ct),
             CloudPaymentsKind.Refund => await RefundAsync(ngo, n, request, intake, now, ct),
             CloudPaymentsKind.Fail => await FailAsync(ngo, n, intake, now, ct),
-            _ => await RecurrentAsync(ngo, n, delivery.Body, intake, now, ct),
+            _ => await RecurrentAsync(ngo, n, delivery.Body, intake, donors, now, ct),
         };
     }
 
@@ -50,7 +52,7 @@ public static class CloudPaymentsWebhook
         : !Amounts.TryParseMajor(n["Amount"], n["Currency"] ?? "", out var amount) || Currencies.Problem(amount, n["Currency"]) is not null ? Code(12)
         : Code(0);
 
-    private static async Task<IResult> PayAsync(string ngo, CloudPaymentsNotification n, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IResult> PayAsync(string ngo, CloudPaymentsNotification n, DonationIntake intake, DonorVault donors, DateTimeOffset now, CancellationToken ct)
     {
         if (WebhookFields.IdProblem("TransactionId", n["TransactionId"], 64) is { } idProblem) return Problems.Unprocessable(idProblem);
         var txId = n["TransactionId"]!;
@@ -62,10 +64,11 @@ public static class CloudPaymentsWebhook
                 new PaymentFailed(ngo, Provider.CloudPayments, txId, amount, n["Currency"], $"status {status}", now), ct));
 
         long? fee = Amounts.TryParseMajor(n["TotalFee"], n["Currency"]!, out var totalFee) ? totalFee : null;
+        var donor = await donors.IdentifyAsync(ngo, n["AccountId"], new DonorDetails(n["Email"], n["Name"]), ct);
         var donation = new DonationReceived(
             ngo, DonationIntake.DonationId(ngo, Provider.CloudPayments, txId), Provider.CloudPayments, txId, amount!.Value, n["Currency"]!,
             at, n.MerchantData("click_id"), n.MerchantData("fundraiser_id"), n["SubscriptionId"],
-            n["AccountId"] ?? n["Email"], now, fee);
+            donor?.Id, now, fee, donor?.Sealed);
         return Answer(await intake.AcceptAsync(donation, ct));
     }
 
@@ -97,15 +100,17 @@ public static class CloudPaymentsWebhook
             new PaymentFailed(ngo, Provider.CloudPayments, txId, Money(n).Amount, n["Currency"], reason.Length > 0 ? reason : "declined", now), ct));
     }
 
-    private static async Task<IResult> RecurrentAsync(string ngo, CloudPaymentsNotification n, byte[] body, DonationIntake intake, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IResult> RecurrentAsync(
+        string ngo, CloudPaymentsNotification n, byte[] body, DonationIntake intake, DonorVault donors, DateTimeOffset now, CancellationToken ct)
     {
         if ((WebhookFields.IdProblem("Id", n["Id"], 64) ?? WebhookFields.IdProblem("Status", n["Status"], 32)) is { } idProblem)
             return Problems.Unprocessable($"{idProblem} A subscription notification names its 'Id' and 'Status'.");
         var (subscriptionId, status) = (n["Id"]!, n["Status"]!);
         // The same notification delivered again has the same bytes; a new state of the subscription does not.
+        var donor = await donors.IdentifyAsync(ngo, n["AccountId"], new DonorDetails(n["Email"], null), ct);
         var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
         return Answer(await intake.RecordOnceAsync(StableId.From("cloudpayments-recurrent", ngo, subscriptionId, key),
-            new SubscriptionStatusChanged(ngo, Provider.CloudPayments, subscriptionId, status, n["AccountId"], Money(n).Amount, n["Currency"], now), ct));
+            new SubscriptionStatusChanged(ngo, Provider.CloudPayments, subscriptionId, status, donor?.Id, Money(n).Amount, n["Currency"], now), ct));
     }
 
     private static (long? Amount, string? Problem) Money(CloudPaymentsNotification n)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Donations.Contracts.Ingestion;
 using Donations.Contracts.Money;
+using Donations.Ingestion.Donors;
 using Donations.Ingestion.Providers;
 using Donations.ServiceDefaults.Http;
 using Marten;
@@ -21,7 +22,8 @@ public static class GenericWebhook
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IResult> Receive(string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> Receive(
+        string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, DonorVault donors, TimeProvider clock, CancellationToken ct)
     {
         var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Generic, request, settingsCache, session, ct);
         if (delivery is null) return refused!;
@@ -42,6 +44,7 @@ public static class GenericWebhook
         }
         if (notification is null) return Problems.BadRequest("The body is empty.");
         if (Validate(notification, now) is { } problem) return Problems.Unprocessable(problem);
+        var donor = notification.Type == Refunded ? null : await donors.IdentifyAsync(ngo, notification.Donor?.Id, new DonorDetails(notification.Donor?.Email, null), ct);
         var donationId = DonationIntake.DonationId(ngo, Provider.Generic, notification.Type == Refunded ? notification.RefundOf! : notification.Id!);
         var result = notification.Type == Refunded
             ? await intake.AcceptRefundAsync(new DonationRefunded(
@@ -50,7 +53,7 @@ public static class GenericWebhook
             : await intake.AcceptAsync(new DonationReceived(
                 ngo, donationId, Provider.Generic, notification.Id!, notification.AmountMinor!.Value, notification.Currency!,
                 notification.OccurredAt!.Value, notification.ClickId, notification.FundraiserId, notification.SubscriptionId,
-                notification.Donor?.Id, now), ct);
+                donor?.Id, now, DonorSealed: donor?.Sealed), ct);
         return result.Outcome is { } outcome
             ? TypedResults.Ok(new { status = outcome == Intake.Accepted ? "accepted" : "duplicate", donationId })
             : Problems.Unprocessable(result.Problem!);

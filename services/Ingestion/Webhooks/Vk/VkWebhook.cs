@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Donations.Contracts.Ingestion;
 using Donations.Contracts.Money;
+using Donations.Ingestion.Donors;
 using Donations.Ingestion.Providers;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
@@ -22,7 +23,8 @@ public static class VkWebhook
     private static IResult Ok() => TypedResults.Text("ok");
 
     public static async Task<IResult> Receive(
-        string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, TimeProvider clock, CancellationToken ct)
+        string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, DonorVault donors, TimeProvider clock,
+        CancellationToken ct)
     {
         var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Vk, request, settingsCache, session, ct);
         if (delivery is null) return refused!;
@@ -51,6 +53,9 @@ public static class VkWebhook
         var now = clock.GetUtcNow();
         var userId = o.ValueKind == JsonValueKind.Object && o.TryGetProperty("user_id", out var user) ? user.GetRawText() : null;
         var factId = StableId.From("vk-event", ngo, eventId);
+        // A VK user id names a person: only its pseudonym is kept, for the donor and for their Donut subscription.
+        async Task<string?> PseudonymAsync(string? vkUser) => vkUser is null ? null : (await donors.IdentifyAsync(ngo, $"vk:{vkUser}", new DonorDetails(null, null), ct))!.Id;
+        var donor = await PseudonymAsync(userId);
 
         switch (type)
         {
@@ -59,7 +64,7 @@ public static class VkWebhook
                 if (!TryRubles(o, "amount", out var amount) || !TryRubles(o, "amount_without_fee", out var net) || userId is null)
                     return Problems.Unprocessable($"'{type}' needs 'user_id', 'amount' and 'amount_without_fee' in roubles.");
                 if (Currencies.Problem(amount, Currency) is { } problem) return Problems.Unprocessable(problem);
-                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, now, now, $"donut:{userId}", $"vk:{userId}", null, Math.Max(0, amount - net)), ct));
+                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, now, now, $"donut:{donor}", donor!, null, Math.Max(0, amount - net)), ct));
             }
             case "vkpay_transaction":
             {
@@ -76,13 +81,13 @@ public static class VkWebhook
                         return Problems.BadRequest(WebhookFields.TimeProblem("object.date", "Unix time in whole seconds, such as 1732100000"));
                     at = DateTimeOffset.FromUnixTimeSeconds(unix);
                 }
-                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, at, now, null, $"vk:{from}", ClickId(o), null), ct));
+                return Answer(await intake.AcceptAsync(Donation(ngo, eventId, amount, at, now, null, (await PseudonymAsync(from))!, ClickId(o), null), ct));
             }
             case "donut_subscription_cancelled" or "donut_subscription_expired" or "donut_subscription_price_changed":
             {
                 long? newAmount = TryRubles(o, "amount_new", out var price) ? price : null;
                 return Answer(await intake.RecordOnceAsync(factId, new SubscriptionStatusChanged(
-                    ngo, Provider.Vk, $"donut:{userId}", type["donut_subscription_".Length..], $"vk:{userId}", newAmount, Currency, now), ct));
+                    ngo, Provider.Vk, $"donut:{donor}", type["donut_subscription_".Length..], donor, newAmount, Currency, now), ct));
             }
             case "donut_money_withdraw":
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Donations.Contracts.Ingestion;
 using Donations.Contracts.Money;
+using Donations.Ingestion.Donors;
 using Donations.Ingestion.Providers;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Storage;
@@ -17,7 +18,8 @@ namespace Donations.Ingestion.Webhooks.YooKassa;
 public static class YooKassaWebhook
 {
     public static async Task<IResult> Receive(
-        string ngo, HttpContext http, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, YooKassaApi api, TimeProvider clock, CancellationToken ct)
+        string ngo, HttpContext http, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, YooKassaApi api, DonorVault donors,
+        TimeProvider clock, CancellationToken ct)
     {
         var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.YooKassa, http.Request, settingsCache, session, ct);
         if (delivery is null) return refused!;
@@ -70,10 +72,11 @@ public static class YooKassaWebhook
                 long? fee = Money(o, "income_amount") is ({ } income, _) ? Math.Max(0, amount - income) : null;
                 var savedMethod = o.TryGetProperty("payment_method", out var method) && method.ValueKind == JsonValueKind.Object
                                   && method.TryGetProperty("saved", out var saved) && saved.ValueKind == JsonValueKind.True ? Text(method, "id") : null;
+                var donor = await donors.IdentifyAsync(ngo, Text(metadata, "donor_id"), new DonorDetails(Text(metadata, "email"), null), ct);
                 return Answer(await intake.AcceptAsync(new DonationReceived(
                     ngo, DonationIntake.DonationId(ngo, Provider.YooKassa, id), Provider.YooKassa, id, amount, currency,
                     Time(o, "captured_at") ?? Time(o, "created_at") ?? now, Text(metadata, "click_id"), Text(metadata, "fundraiser_id"),
-                    Text(metadata, "subscription_id") ?? savedMethod, Text(metadata, "donor_id"), now, fee), ct));
+                    Text(metadata, "subscription_id") ?? savedMethod, donor?.Id, now, fee, donor?.Sealed), ct));
             }
             case "refund.succeeded":
             {
