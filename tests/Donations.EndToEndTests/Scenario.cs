@@ -96,11 +96,11 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
 
     public static string DonationBody(
         string txId, long amountMinor, string? clickId = null, string currency = "RUB", string? fundraiserId = null, string? subscriptionId = null,
-        DateTimeOffset? occurredAt = null, string? donorId = null) =>
+        DateTimeOffset? occurredAt = null, string? donorId = null, string? email = null) =>
         JsonSerializer.Serialize(new
         {
             type = "donation.succeeded", id = txId, amountMinor, currency, occurredAt = occurredAt ?? DateTimeOffset.UtcNow, clickId, fundraiserId,
-            subscriptionId, donor = new { id = donorId, email = "donor@example.org" },
+            subscriptionId, donor = new { id = donorId, email },
         });
 
     public static string RefundBody(string refundTxId, string refundOf, long amountMinor, string currency = "RUB") =>
