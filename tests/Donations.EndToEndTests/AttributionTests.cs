@@ -13,7 +13,7 @@ public class AttributionTests(DonationsSystem system)
     public async Task Refunds_partial_then_full_reverse_credit_pro_rata_and_never_exceed_the_payment()
     {
         var ngo = await Scenario.NewNgoAsync(system);
-        await ChangeSettingsAsync(ngo, "linear", 30);
+        await ngo.ChangeSettingsAsync("linear", 30);
         var (first, cookie) = await ngo.FirstVisitAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-5001_1", "spring")));
         var second = await ngo.ClickAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-5001_2", "spring")), cookie: cookie);
 
@@ -99,7 +99,7 @@ public class AttributionTests(DonationsSystem system)
         Assert.Equal(last, Assert.Single(before.Credits())!.Str("clickId"));
         var decidedUnderLastClick = DateTimeOffset.UtcNow;
 
-        var changed = await ChangeSettingsAsync(ngo, "position-based", 60);
+        var changed = await ngo.ChangeSettingsAsync("position-based", 60);
         Assert.Equal(1, changed["version"]!.GetValue<int>());
         // Donations keep flowing while history is replayed, and are decided under the new settings.
         var during = await Task.WhenAll(Enumerable.Range(1, 5).Select(i => ngo.PostGenericAsync(Scenario.DonationBody($"tx-during-{i}", 10_00, last))));
@@ -130,7 +130,7 @@ public class AttributionTests(DonationsSystem system)
     public async Task Clicks_made_after_the_payment_get_no_credit_beyond_a_small_clock_skew()
     {
         var ngo = await Scenario.NewNgoAsync(system);
-        await ChangeSettingsAsync(ngo, "linear", 30);
+        await ngo.ChangeSettingsAsync("linear", 30);
         var (afterPaying, cookie) = await ngo.FirstVisitAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-5006_1", "spring")));
         var named = await ngo.ClickAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-5006_2", "spring")), cookie: cookie);
 
@@ -217,10 +217,4 @@ public class AttributionTests(DonationsSystem system)
         Assert.Equal((2L, 600_00L, 600_00L), (rub.Long("donations"), rub.Long("grossMinor"), rub.Long("attributedMinor")));
     }
 
-    private static async Task<JsonObject> ChangeSettingsAsync(Scenario ngo, string model, int lookbackDays)
-    {
-        var response = await ngo.Attribution(manager: true).PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/attribution-settings", new { model, lookbackDays });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-    }
 }

@@ -36,8 +36,8 @@ public class ReattributionTests(DonationsSystem system)
             Assert.Equal(tx == "tx-sub-re-1" ? "click-id" : "recurring", donation.Attribution().Str("rule"));
         }
 
-        await ChangeModelAsync(ngo, "first-click");
-        await ChangeModelAsync(other, "linear");
+        await ngo.ChangeSettingsAsync("first-click", 30);
+        await other.ChangeSettingsAsync("linear", 30);
         foreach (var scenario in new[] { ngo, other })
         {
             var progress = await FinishedReplayAsync(scenario);
@@ -66,8 +66,8 @@ public class ReattributionTests(DonationsSystem system)
         var other = await Scenario.NewNgoAsync(system);
         await other.PostGenericAsync(Scenario.DonationBody("tx-fine", 70_00));
         await other.DonationAsync("tx-fine");
-        await ChangeModelAsync(ngo, "linear");
-        await ChangeModelAsync(other, "linear");
+        await ngo.ChangeSettingsAsync("linear", 30);
+        await other.ChangeSettingsAsync("linear", 30);
 
         var progress = await FinishedReplayAsync(ngo);
         Assert.Equal((3, 2, 1), (progress.Total(), progress["done"]!.GetValue<int>(), progress["failed"]!.GetValue<int>()));
@@ -90,11 +90,6 @@ public class ReattributionTests(DonationsSystem system)
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
     }
 
-    private static async Task ChangeModelAsync(Scenario ngo, string model)
-    {
-        var response = await ngo.Attribution(manager: true).PutAsJsonAsync($"/api/ngos/{ngo.NgoId}/attribution-settings", new { model, lookbackDays = 30 });
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-    }
 
     private static async Task<JsonNode> FinishedReplayAsync(Scenario ngo)
     {

@@ -115,6 +115,14 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
         return Ingestion.SendAsync(request);
     }
 
+    /// <summary>The manager changes the attribution settings; the answer is 202 with the replay's progress.</summary>
+    public async Task<JsonObject> ChangeSettingsAsync(string model, int lookbackDays)
+    {
+        var response = await Attribution(manager: true).PutAsJsonAsync($"/api/ngos/{NgoId}/attribution-settings", new { model, lookbackDays });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
     public async Task ConfigureAsync(string provider, object settings)
     {
         var response = await Ingestion.PutAsJsonAsync($"/api/ngos/{NgoId}/providers/{provider}", settings);
