@@ -15,6 +15,8 @@ ensure_package() { # package, command it provides, apt-get options…
 ensure_package chromium chromium
 # The monitoring tests run promtool on the alert rules (tests/Donations.UnitTests/Monitoring).
 ensure_package prometheus promtool --no-install-recommends
+# The proxy tests put Debian's nginx in front of Ingestion; the tests start it themselves (never the system service).
+ensure_package nginx nginx --no-install-recommends
 dotnet build Donations.sln -c Release -nologo -v q
 
 results=$(mktemp -d)

@@ -22,16 +22,21 @@ public class DonationsSystem : IAsyncLifetime
     /// <summary>The connection string the services get.</summary>
     protected virtual string Postgres => LocalSystem.Postgres;
 
+    /// <summary>Settings a system for particular tests adds to every service's.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
         YooKassa = await FakeYooKassa.StartAsync(LocalSystem.FreePort());
-        _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), postgres: Postgres, environment: new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["Donations__YooKassaApiUrl"] = YooKassa.BaseAddress.ToString(),
             // Reconcile every second, and call a difference older than two seconds a mismatch, so tests see both soon.
             ["Reconciliation__GraceSeconds"] = "2",
             ["Reconciliation__IntervalSeconds"] = "1",
-        });
+        };
+        foreach (var (key, value) in Settings ?? new Dictionary<string, string>()) environment[key] = value;
+        _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), postgres: Postgres, environment: environment);
     }
 
     /// <summary>
@@ -85,6 +90,24 @@ public class DonationsSystem : IAsyncLifetime
         await using var command = new Npgsql.NpgsqlCommand($"SET search_path TO {service}_{_system.Run}; {sql}", connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>A query in a service's own schema, each row as text: for what a test must see stored and no API shows (an IP hash).</summary>
+    public async Task<IReadOnlyList<string?>> QuerySqlAsync(string service, string sql, params object[] parameters)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Postgres);
+        await connection.OpenAsync();
+        await using (var path = new Npgsql.NpgsqlCommand($"SET search_path TO {service}_{_system.Run}", connection)) await path.ExecuteNonQueryAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters) command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = parameter });
+        var rows = new List<string?>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.IsDBNull(0) ? null : reader.GetValue(0).ToString());
+        return rows;
+    }
+
+    /// <summary>The stored click event (its JSON), as Ingestion committed it.</summary>
+    public async Task<System.Text.Json.Nodes.JsonObject> ClickEventAsync(string clickId) =>
+        System.Text.Json.Nodes.JsonNode.Parse((await QuerySqlAsync("ingestion", "select data::text from mt_events where stream_id = $1", Guid.Parse(clickId))).Single()!)!.AsObject();
 
     public virtual async Task DisposeAsync()
     {

@@ -19,7 +19,7 @@ public static class ProviderEndpoints
         app.MapPut("/api/ngos/{ngo}/providers/{provider}", Put).RequireNgoKey(NgoRoles.Manager).WithTags("Providers");
 
     /// <summary>
-    /// cloudpayments <c>{apiSecret}</c>; yookassa <c>{allowedNetworks?, trustedProxies?, shopId?, secretKey?}</c>;
+    /// cloudpayments <c>{apiSecret}</c>; yookassa <c>{allowedNetworks?, shopId?, secretKey?}</c>;
     /// vk <c>{groupId, secret, confirmation}</c>; generic <c>{secret}</c>. Secrets are stored, never echoed.
     /// </summary>
     private static async Task<IResult> Put(
@@ -54,7 +54,7 @@ public static class ProviderEndpoints
         cache.Forget(ngo, provider);
         return TypedResults.Ok(new
         {
-            provider, configured = true, groupId = settings.VkGroupId, allowedNetworks = settings.AllowedNetworks, trustedProxies = settings.TrustedProxies,
+            provider, configured = true, groupId = settings.VkGroupId, allowedNetworks = settings.AllowedNetworks,
             confirmsPayments = settings.YooKassaSecretKey is not null, shopId = settings.YooKassaShopId, warnings = Warnings(settings),
         });
     }
@@ -67,15 +67,18 @@ public static class ProviderEndpoints
 
     private static (ProviderSettings?, string?) YooKassa(ProviderSettingsBody body, string id, string ngo, DateTimeOffset now)
     {
+        // Which proxies stand in front of Ingestion is the operator's to say, once for every NGO, not an NGO's.
+        if (body.TrustedProxies is not null)
+            return (null, "'trustedProxies' is no longer an NGO setting: the operator trusts its own proxies for every NGO with " +
+                          "Donations__TrustedProxyNetworks, and YooKassa's address is then seen through them. Leave the field out.");
         var networks = body.AllowedNetworks ?? YooKassaNetworks.Published;
-        var proxies = body.TrustedProxies ?? [];
-        if (networks.Count == 0 || networks.Concat(proxies).Any(n => !YooKassaNetworks.TryParse(n, out _)))
-            return (null, "'allowedNetworks' and 'trustedProxies' must be lists of CIDR networks such as \"185.71.76.0/27\".");
+        if (networks.Count == 0 || networks.Any(n => !YooKassaNetworks.TryParse(n, out _)))
+            return (null, "'allowedNetworks' must be a list of CIDR networks such as \"185.71.76.0/27\".");
         if (body.SecretKey is not null && body.ShopId is null)
             return (null, "'secretKey' needs 'shopId': together they confirm payments with YooKassa's API.");
         if (body.ShopId is { } shop && (shop.Length is 0 or > 32 || !shop.All(char.IsAsciiDigit)))
             return (null, "'shopId' is the YooKassa shop id, digits only, as in the YooKassa cabinet (e.g. \"123456\").");
-        return (new ProviderSettings(id, ngo, Provider.YooKassa, null, now, AllowedNetworks: networks, TrustedProxies: proxies,
+        return (new ProviderSettings(id, ngo, Provider.YooKassa, null, now, AllowedNetworks: networks,
             YooKassaShopId: body.ShopId, YooKassaSecretKey: body.SecretKey), null);
     }
 }

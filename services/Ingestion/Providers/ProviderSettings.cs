@@ -21,7 +21,6 @@ public sealed record ProviderSettings(
     long? VkGroupId = null,
     string? VkConfirmation = null,
     IReadOnlyList<string>? AllowedNetworks = null,
-    IReadOnlyList<string>? TrustedProxies = null,
     string? YooKassaShopId = null,
     string? YooKassaSecretKey = null)
 {

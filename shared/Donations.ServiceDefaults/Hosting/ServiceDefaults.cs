@@ -15,10 +15,14 @@ namespace Donations.ServiceDefaults.Hosting;
 
 public static class ServiceDefaults
 {
-    /// <summary>Telemetry, health checks, RFC 7807 errors and OpenAPI: what every Donations service has.</summary>
+    /// <summary>
+    /// Telemetry, health checks, RFC 7807 errors, OpenAPI, and the trusted proxies in front of it: what every Donations
+    /// service has.
+    /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.AddDonationsTelemetry();
+        builder.AddProxyBoundary();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
@@ -31,10 +35,11 @@ public static class ServiceDefaults
     /// <summary>
     /// <c>/health/live</c>, <c>/health/ready</c>, <c>/health</c> (every check, for people: a degraded check shows here
     /// without taking the instance out of service), <c>/metrics</c> (Prometheus), <c>/openapi/v1.json</c> and the API page
-    /// at <c>/api-docs</c>.
+    /// at <c>/api-docs</c>; in front of everything, the proxy boundary, so the rest sees the real client.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseProxyBoundary();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });

@@ -24,7 +24,8 @@ public static class YooKassaWebhook
         var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.YooKassa, http.Request, settingsCache, session, ct);
         if (delivery is null) return refused!;
         var settings = delivery.Settings;
-        var source = SourceAddress.Of(http, settings.TrustedProxies ?? []);
+        // The client address as the proxy boundary found it: behind a trusted proxy, the sender's; otherwise the peer's.
+        var source = http.Connection.RemoteIpAddress;
         if (source is null || !YooKassaNetworks.Contains(settings.AllowedNetworks ?? YooKassaNetworks.Published, source))
             return Problems.Forbidden($"Notifications for this NGO are accepted only from YooKassa's networks; {source} is not one of them.");
 
