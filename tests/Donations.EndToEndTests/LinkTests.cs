@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Web;
 
 namespace Donations.EndToEndTests;
@@ -44,5 +46,35 @@ public class LinkTests(DonationsSystem system)
     {
         var ngo = await Scenario.NewNgoAsync(system);
         Assert.Equal(HttpStatusCode.NotFound, (await ngo.FollowAsync("nosuchcode")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("javascript:alert(document.cookie)", "other schemes")]
+    [InlineData("data:text/html;base64,PHNjcmlwdD4=", "other schemes")]
+    [InlineData("https://pay.example.org/give\r\nSet-Cookie: dvid=attacker", "control characters")]
+    [InlineData("https://donor:secret@pay.example.org/give", "user name or password")]
+    [InlineData("/give", "absolute http(s) URL")]
+    public async Task A_link_leads_only_to_an_http_url_that_cannot_break_the_redirect(string targetUrl, string rule)
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var postId = await ngo.RegisterPostAsync("wall-3001_6", "targets");
+        var response = await ngo.Ingestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/links", new { postId, targetUrl });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var detail = (await response.Content.ReadFromJsonAsync<JsonObject>())!.Str("detail");
+        Assert.Contains("'targetUrl'", detail);
+        Assert.Contains(rule, detail);
+    }
+
+    [Fact]
+    public async Task A_payment_page_with_a_cyrillic_address_is_reached_in_the_form_a_location_header_carries()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var code = await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-3001_7", "idn"), "https://фонд.рф/помочь?сумма=500");
+
+        var response = await ngo.FollowAsync(code);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("https://xn--d1arcx.xn--p1ai/%D0%BF%D0%BE%D0%BC%D0%BE%D1%87%D1%8C?%D1%81%D1%83%D0%BC%D0%BC%D0%B0=500&click_id=",
+            response.Headers.GetValues("Location").Single());
     }
 }

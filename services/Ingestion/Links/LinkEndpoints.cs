@@ -7,7 +7,6 @@ using Donations.ServiceDefaults.Storage;
 using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Donations.Ingestion.Links;
 
@@ -30,15 +29,15 @@ public static class LinkEndpoints
     {
         if (VkPostId.Normalise(body.PostId) is not { } postId)
             return Problems.BadRequest("'postId' must be a VK post id such as \"wall-123_456\".");
-        if (!Uri.TryCreate(body.TargetUrl, UriKind.Absolute, out var target) || target.Scheme is not ("https" or "http") || body.TargetUrl!.Length > 2000)
-            return Problems.BadRequest("'targetUrl' must be an absolute http(s) URL of the NGO's payment page.");
+        var (target, targetProblem) = LinkTarget.Parse(body.TargetUrl);
+        if (target is null) return Problems.BadRequest(targetProblem!);
         if (await session.LoadAsync<Post>(CatalogKey.Of(ngo, postId), ct) is not { } post)
             return Problems.Unprocessable($"Post '{postId}' is not registered; register it with POST /api/ngos/{ngo}/posts first.");
 
         var code = RandomNumberGenerator.GetString(CodeAlphabet, 8);
         var now = DateTimeOffset.UtcNow;
-        session.Events.StartStream<Link>(Guid.CreateVersion7(), new LinkCreated(ngo, code, postId, target.ToString(), now));
-        session.Insert(new Link(code, ngo, postId, post.CampaignId, post.FundraiserId, target.ToString(), now));
+        session.Events.StartStream<Link>(Guid.CreateVersion7(), new LinkCreated(ngo, code, postId, target, now));
+        session.Insert(new Link(code, ngo, postId, post.CampaignId, post.FundraiserId, target, now));
         await session.SaveChangesAsync(ct);
 
         var publicBase = configuration["Donations:PublicBaseUrl"] ?? $"{request.Scheme}://{request.Host}";
@@ -76,7 +75,7 @@ public static class LinkEndpoints
         {
             HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
         });
-        return TypedResults.Redirect(recorded ? QueryHelpers.AddQueryString(link.TargetUrl, "click_id", clickId.ToString()) : link.TargetUrl);
+        return TypedResults.Redirect(LinkTarget.With(LinkTarget.Ascii(link.TargetUrl), recorded ? [new("click_id", clickId.ToString())] : []));
     }
 
     /// <summary>How long a visitor waits for the click to be committed before being sent on without it.</summary>
