@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Web;
 
@@ -46,6 +47,63 @@ public class LinkTests(DonationsSystem system)
     {
         var ngo = await Scenario.NewNgoAsync(system);
         Assert.Equal(HttpStatusCode.NotFound, (await ngo.FollowAsync("nosuchcode")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_vk_ads_click_passes_rb_clickid_and_utm_tags_on_to_the_payment_page_keeps_them_and_counts_as_paid()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var post = await ngo.RegisterPostAsync("wall-3001_4", "ads");
+        var code = await ngo.CreateLinkAsync(post, "https://pay.example.org/give?lang=ru&utm_source=site");
+
+        var ad = await ngo.FollowAsync($"{code}?rb_clickid=3487234-77a2&utm_source=vk_ads&utm_medium=cpc&utm_campaign=winter&utm_referrer=vk&ref=dropped");
+        Assert.Equal(HttpStatusCode.Redirect, ad.StatusCode);
+        var query = HttpUtility.ParseQueryString(ad.Headers.Location!.Query);
+        Assert.Equal("https://pay.example.org/give", ad.Headers.Location.GetLeftPart(UriPartial.Path));
+        Assert.Equal(
+            new Dictionary<string, string> { ["lang"] = "ru", ["utm_source"] = "vk_ads", ["utm_medium"] = "cpc", ["utm_campaign"] = "winter", ["utm_referrer"] = "vk", ["rb_clickid"] = "3487234-77a2" },
+            query.AllKeys.Where(k => k != "click_id").ToDictionary(k => k!, k => query[k]!));
+        var adClick = await system.ClickEventAsync(query["click_id"]!);
+        Assert.Equal("3487234-77a2", adClick.Str("vkAdsClickId"));
+        Assert.Equal(("vk_ads", "winter"), (adClick["utm"]!.Str("utm_source"), adClick["utm"]!.Str("utm_campaign")));
+
+        var organic = await ngo.ClickAsync(code);
+        Assert.Null((await system.ClickEventAsync(organic))["vkAdsClickId"]);
+        await ngo.FollowAsync($"{code}?rb_clickid=99-bot", "Mozilla/5.0 (compatible; vkShare; +http://vk.com/dev/Share)");
+
+        JsonNode line = null!;
+        await Eventually.Async(async () =>
+        {
+            line = (await ngo.Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{ngo.NgoId}/reports/posts"))!.Single(p => p!.Str("postId") == post)!;
+            return line.Long("clicks") + line.Long("botClicks") == 3;
+        }, "the clicks reach Reporting");
+        Assert.Equal((2L, 1L, 1L, 1L), (line.Long("clicks"), line.Long("paidClicks"), line.Long("organicClicks"), line.Long("botClicks")));
+        var csv = (await ngo.Reporting.GetStringAsync($"/api/ngos/{ngo.NgoId}/reports/posts?format=csv")).TrimStart('\uFEFF').Split("\r\n");
+        var columns = csv[0].Split(',');
+        var row = csv.Single(r => r.StartsWith(post + ",", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(("1", "1"), (row[Array.IndexOf(columns, "paid_clicks")], row[Array.IndexOf(columns, "organic_clicks")]));
+    }
+
+    [Fact]
+    public async Task Nothing_in_the_incoming_url_can_add_a_header_to_the_redirect()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var code = await ngo.CreateLinkAsync(await ngo.RegisterPostAsync("wall-3001_5", "injection"));
+
+        var response = await ngo.FollowAsync($"{code}?rb_clickid=%0d%0aSet-Cookie:%20dvid%3Dattacker&utm_source=a%0d%0aX-Injected:%201&utm_campaign=ok%22%3E%3Cscript%3E");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.GetValues("Location").Single();
+        Assert.DoesNotContain('\r', location);
+        Assert.DoesNotContain('\n', location);
+        Assert.DoesNotContain("<", location);
+        Assert.False(response.Headers.Contains("X-Injected"));
+        Assert.DoesNotContain(response.Headers.GetValues("Set-Cookie"), c => c.Contains("attacker", StringComparison.Ordinal));
+        var query = HttpUtility.ParseQueryString(response.Headers.Location!.Query);
+        Assert.Equal((null, null, "ok\"><script>"), (query["rb_clickid"], query["utm_source"], query["utm_campaign"]));
+        var click = await system.ClickEventAsync(query["click_id"]!);
+        Assert.Null(click["vkAdsClickId"]);
+        Assert.Equal(["utm_campaign"], click["utm"]!.AsObject().Select(t => t.Key));
     }
 
     [Theory]

@@ -61,10 +61,11 @@ public static class LinkEndpoints
         var visitorId = http.Request.Cookies[VisitorCookie] is { Length: > 0 and <= 64 } known ? known : Guid.CreateVersion7().ToString("N");
         var clickId = Guid.CreateVersion7();
         var userAgent = http.Request.Headers.UserAgent.ToString();
+        var passedOn = ClickDetails.PassedOn(http.Request.Query);
         var click = new ClickRecorded(
             link.NgoId, clickId, link.Id, link.PostId, link.CampaignId, link.FundraiserId, visitorId, UserAgents.IsBot(userAgent), DateTimeOffset.UtcNow,
-            UserAgents.DeviceClass(userAgent), ClickDetails.ReferrerHost(http.Request.Headers.Referer), details.Utm(http.Request.Query),
-            details.IpHash(http.Connection.RemoteIpAddress));
+            UserAgents.DeviceClass(userAgent), ClickDetails.ReferrerHost(http.Request.Headers.Referer), passedOn.Utm,
+            details.IpHash(http.Connection.RemoteIpAddress), passedOn.VkAdsClickId);
         // The click is committed before the visitor is sent on: a click id that reaches a payment page is never lost.
         // When it cannot be committed in time, the visitor still reaches the payment page, without a click id: a
         // donation unattributed beats a donation not made.
@@ -75,7 +76,9 @@ public static class LinkEndpoints
         {
             HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, MaxAge = TimeSpan.FromDays(365), IsEssential = true,
         });
-        return TypedResults.Redirect(LinkTarget.With(LinkTarget.Ascii(link.TargetUrl), recorded ? [new("click_id", clickId.ToString())] : []));
+        // The payment page gets the ad's tags and click id as the visitor brought them, and ours when the click was stored.
+        var parameters = passedOn.Parameters.Concat(recorded ? [new("click_id", clickId.ToString())] : Array.Empty<KeyValuePair<string, string>>());
+        return TypedResults.Redirect(LinkTarget.With(LinkTarget.Ascii(link.TargetUrl), parameters));
     }
 
     /// <summary>How long a visitor waits for the click to be committed before being sent on without it.</summary>

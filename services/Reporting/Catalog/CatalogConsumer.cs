@@ -63,7 +63,7 @@ public sealed class CatalogConsumer(IDocumentSession session) :
     public Task Consume(ConsumeContext<ClickRecorded> context)
     {
         var m = context.Message;
-        return Store(context, new ClickFact(m.ClickId, m.NgoId, m.PostId, m.CampaignId, m.IsBot, m.ClickedAt, m.VisitorId));
+        return Store(context, new ClickFact(m.ClickId, m.NgoId, m.PostId, m.CampaignId, m.IsBot, m.ClickedAt, m.VisitorId, m.VkAdsClickId));
     }
 
     /// <summary>A document keyed by the fact it copies: storing it again changes nothing.</summary>

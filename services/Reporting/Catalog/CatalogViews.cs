@@ -22,8 +22,12 @@ public sealed record PayoutEntry(string Id, string NgoId, string Provider, long 
 
 public sealed record ProviderView(string Id, string NgoId, string Provider, DateTimeOffset ConfiguredAt);
 
-/// <summary>One click, as Reporting counts it: per post and day, people and bots apart.</summary>
-public sealed record ClickFact(Guid Id, string NgoId, string PostId, string? CampaignId, bool IsBot, DateTimeOffset ClickedAt, string? VisitorId = null);
+/// <summary>
+/// One click, as Reporting counts it: per post and day, people and bots apart, paid (from a VK ad, with its
+/// <see cref="VkAdsClickId"/>) and organic apart.
+/// </summary>
+public sealed record ClickFact(
+    Guid Id, string NgoId, string PostId, string? CampaignId, bool IsBot, DateTimeOffset ClickedAt, string? VisitorId = null, string? VkAdsClickId = null);
 
 public static class ViewKey
 {

@@ -72,12 +72,14 @@ public static class ReportEndpoints
             var donations = credits[post.PostId].Sum(c => c.Donations);
             var donors = donorsByPost.GetValueOrDefault(post.PostId);
             return new PostLine(post.PostId, post.CampaignId, post.FundraiserId, post.PublishedAt, click?.Clicks ?? 0, click?.BotClicks ?? 0, donations,
-                click is { People: > 0 } ? Math.Round((double)donors / click.People, 4) : null, MoneyLine.Join(post.PostId, credits, spend), click?.People ?? 0, donors);
+                click is { People: > 0 } ? Math.Round((double)donors / click.People, 4) : null, MoneyLine.Join(post.PostId, credits, spend), click?.People ?? 0, donors,
+                click?.PaidClicks ?? 0, (click?.Clicks ?? 0) - (click?.PaidClicks ?? 0));
         }).ToList();
         return sql.Query.Csv
-            ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "people", "donors", "donations", "conversion", .. MoneyHeaders],
+            ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "people", "donors", "donations", "conversion", "paid_clicks",
+                    "organic_clicks", .. MoneyHeaders],
                 lines.SelectMany(l => MoneyRows(l.Money, [l.PostId, l.CampaignId, l.FundraiserId, l.Clicks.ToString(), l.BotClicks.ToString(), l.People.ToString(),
-                    l.Donors.ToString(), l.Donations.ToString(), Csv.Number(l.Conversion)])))
+                    l.Donors.ToString(), l.Donations.ToString(), Csv.Number(l.Conversion), l.PaidClicks.ToString(), l.OrganicClicks.ToString()])))
             : TypedResults.Ok(lines);
     });
 
@@ -222,8 +224,9 @@ public static class ReportEndpoints
     {
         var (period, parameters) = sql.Period("(data->>'clickedAt')::timestamptz");
         return sql.RowsAsync<ClickRow>($"""
-            select jsonb_build_object('key', k, 'clicks', humans, 'botClicks', bots, 'people', people) from (
+            select jsonb_build_object('key', k, 'clicks', humans, 'botClicks', bots, 'people', people, 'paidClicks', paid) from (
               select data->>'{field}' as k, count(*) filter (where not (data->>'isBot')::boolean) as humans, count(*) filter (where (data->>'isBot')::boolean) as bots,
+                     count(*) filter (where not (data->>'isBot')::boolean and data->>'vkAdsClickId' is not null) as paid,
                      count(distinct coalesce(data->>'visitorId', id::text)) filter (where not (data->>'isBot')::boolean) as people
               from {sql.Table<ClickFact>()} where data->>'ngoId' = ? and data->>'{field}' is not null{period} group by 1) x
             """, ct, [sql.Query.Ngo, .. parameters]);

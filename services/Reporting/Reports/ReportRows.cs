@@ -9,8 +9,8 @@ public sealed record ReasonRow(string Currency, string Reason, long NetMinor, in
 /// <summary>Credited money per key (post, campaign, fundraiser or day) and currency.</summary>
 public sealed record CreditRow(string Key, string Currency, long AttributedMinor, int Donations, int Donors);
 
-/// <summary>Human and bot clicks on a key, and the people (visitor cookies) behind the human ones.</summary>
-public sealed record ClickRow(string Key, long Clicks, long BotClicks, long People);
+/// <summary>Human and bot clicks on a key, the people (visitor cookies) behind the human ones, and the human clicks that came from VK ads.</summary>
+public sealed record ClickRow(string Key, long Clicks, long BotClicks, long People, long PaidClicks = 0);
 
 public sealed record SpendRow(string Key, string Currency, long OwnMinor, long GrantMinor);
 
@@ -60,11 +60,12 @@ public sealed record MoneyLine(string Currency, long AttributedMinor, int Donati
 /// <summary>
 /// One post's line. <see cref="Conversion"/> is people who gave ÷ people who clicked: the donors credited to the post
 /// (<see cref="Donors"/>) over the distinct visitors behind its human clicks (<see cref="People"/>). It is not per
-/// click, so a person who clicks twice and gives monthly counts once on each side.
+/// click, so a person who clicks twice and gives monthly counts once on each side. Human clicks split into
+/// <see cref="PaidClicks"/> (they came from a VK ad, carrying VK Ads' <c>rb_clickid</c>) and <see cref="OrganicClicks"/>.
 /// </summary>
 public sealed record PostLine(
     string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt, long Clicks, long BotClicks, int Donations, double? Conversion,
-    IReadOnlyList<MoneyLine> Money, long People = 0, int Donors = 0);
+    IReadOnlyList<MoneyLine> Money, long People = 0, int Donors = 0, long PaidClicks = 0, long OrganicClicks = 0);
 
 public sealed record CampaignLine(string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, IReadOnlyList<MoneyLine> Money);
 

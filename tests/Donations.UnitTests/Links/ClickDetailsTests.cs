@@ -23,14 +23,19 @@ public class ClickDetailsTests
     }
 
     [Fact]
-    public void Only_utm_tags_of_sane_length_are_kept()
+    public void Every_utm_tag_and_vk_ads_click_id_of_sane_length_is_passed_on_and_nothing_else()
     {
         var query = new QueryCollection(new Dictionary<string, StringValues>
         {
-            ["utm_source"] = "vk", ["utm_campaign"] = "winter", ["utm_term"] = new string('x', 300), ["ref"] = "other",
+            ["utm_source"] = "vk", ["utm_campaign"] = "winter", ["utm_id"] = "42", ["utm_term"] = new string('x', 300), ["ref"] = "other",
+            ["rb_clickid"] = "2093477-abc", ["utm_content"] = "a\r\nSet-Cookie: x=1", ["utm_medium"] = new StringValues(["cpc", "cpm"]),
+            ["utm_bad key"] = "x",
         });
-        Assert.Equal(new Dictionary<string, string> { ["utm_source"] = "vk", ["utm_campaign"] = "winter" }, With("s").Utm(query));
-        Assert.Null(With("s").Utm(new QueryCollection()));
+        var passed = ClickDetails.PassedOn(query);
+        Assert.Equal(new Dictionary<string, string> { ["utm_source"] = "vk", ["utm_campaign"] = "winter", ["utm_id"] = "42" }, passed.Utm);
+        Assert.Equal("2093477-abc", passed.VkAdsClickId);
+        Assert.Equal(["utm_source", "utm_campaign", "utm_id", "rb_clickid"], passed.Parameters.Select(p => p.Key));
+        Assert.Equal(new PassedOn(null, null), ClickDetails.PassedOn(new QueryCollection()));
     }
 
     [Theory]
