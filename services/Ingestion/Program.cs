@@ -12,6 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddIngestionStore();
 builder.AddDonationsMessaging();
+builder.AddRedirectLimits();
+builder.AddWebhookLimits();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -22,7 +22,7 @@ public class DonationsSystem : IAsyncLifetime
     /// <summary>The connection string the services get.</summary>
     protected virtual string Postgres => LocalSystem.Postgres;
 
-    /// <summary>Settings a system for particular tests adds to every service's.</summary>
+    /// <summary>Settings a system for particular tests adds to every service's; with them the abuse limits are on (see <see cref="LocalSystem"/>).</summary>
     protected virtual IReadOnlyDictionary<string, string>? Settings => null;
 
     public virtual async Task InitializeAsync()
@@ -36,7 +36,8 @@ public class DonationsSystem : IAsyncLifetime
             ["Reconciliation__IntervalSeconds"] = "1",
         };
         foreach (var (key, value) in Settings ?? new Dictionary<string, string>()) environment[key] = value;
-        _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), postgres: Postgres, environment: environment);
+        _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), postgres: Postgres, environment: environment,
+            abuseLimits: Settings is not null);
     }
 
     /// <summary>

@@ -7,11 +7,15 @@ namespace Donations.EndToEndTests;
 
 /// <summary>
 /// The whole system as it stands on the open internet: Ingestion behind a real nginx (<see cref="Nginx"/>) that is its
-/// only trusted proxy, and a known IP-hash salt.
+/// only trusted proxy, small abuse limits over a long window (so a test sees a limit reached and never a refill), a
+/// known IP-hash salt, and a short wait for request headers.
 /// </summary>
 public sealed class EdgeSystem : DonationsSystem
 {
     public const string IpHashSalt = "edge-test-salt-0123456789";
+    public const int RedirectsPerClient = 5;
+    public const int RedirectsPerLink = 8;
+    public const int WebhooksPerProvider = 4;
 
     public Nginx Proxy { get; private set; } = null!;
 
@@ -19,6 +23,11 @@ public sealed class EdgeSystem : DonationsSystem
     {
         ["Donations__TrustedProxyNetworks"] = $"{Nginx.ProxyAddress}/32",
         ["Donations__IpHashSalt"] = IpHashSalt,
+        ["RateLimits__Window"] = "01:00:00",
+        ["RateLimits__RedirectsPerClient"] = RedirectsPerClient.ToString(),
+        ["RateLimits__RedirectsPerLink"] = RedirectsPerLink.ToString(),
+        ["RateLimits__WebhooksPerProvider"] = WebhooksPerProvider.ToString(),
+        ["Kestrel__Limits__RequestHeadersTimeout"] = "00:00:02",
     };
 
     public override async Task InitializeAsync()

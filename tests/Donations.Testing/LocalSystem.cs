@@ -47,13 +47,19 @@ public sealed class LocalSystem : IAsyncDisposable
     /// <summary>
     /// Starts all three and waits until each reports ready. <paramref name="environment"/> is added to every service's;
     /// <paramref name="postgres"/> is the connection string the services use (the machine's PostgreSQL by default);
-    /// <paramref name="instances"/> of each service share the schemas and the virtual host, as replicas do.
+    /// <paramref name="instances"/> of each service share the schemas and the virtual host, as replicas do. Without
+    /// <paramref name="abuseLimits"/> the rate limits are off: tests and benchmarks send everything from one loopback
+    /// address, far beyond what one client may; the limits have tests and a benchmark of their own.
     /// </summary>
     public static async Task<LocalSystem> StartAsync(
-        string logDirectory, IReadOnlyDictionary<string, string>? environment = null, string? postgres = null, int instances = 1)
+        string logDirectory, IReadOnlyDictionary<string, string>? environment = null, string? postgres = null, int instances = 1, bool abuseLimits = false)
     {
         var system = new LocalSystem(logDirectory);
-        await system.StartServicesAsync(environment ?? new Dictionary<string, string>(), postgres ?? Postgres, instances);
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        if (!abuseLimits)
+            foreach (var limit in new[] { "RateLimits__RedirectsPerClient", "RateLimits__RedirectsPerLink", "RateLimits__WebhooksPerProvider" })
+                env.TryAdd(limit, "0");
+        await system.StartServicesAsync(env, postgres ?? Postgres, instances);
         return system;
     }
 

@@ -22,7 +22,8 @@ public static class LinkEndpoints
     public static void MapLinks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/ngos/{ngo}/links", Create).RequireNgoKey(NgoRoles.Manager).WithTags("Catalog");
-        app.MapGet("/r/{code}", Follow).WithTags("Links").WithProviderDeadline();
+        app.MapGet("/r/{code}", Follow).WithTags("Links").WithProviderDeadline()
+            .LimitPerClient(RedirectLimits.PerClient(app.ServiceProvider.GetRequiredService<IConfiguration>())).RequireRateLimiting(RedirectLimits.PerLinkPolicy);
     }
 
     private static async Task<IResult> Create(string ngo, CreateLink body, HttpRequest request, IDocumentSession session, IConfiguration configuration, CancellationToken ct)

@@ -16,13 +16,15 @@ namespace Donations.ServiceDefaults.Hosting;
 public static class ServiceDefaults
 {
     /// <summary>
-    /// Telemetry, health checks, RFC 7807 errors, OpenAPI, and the trusted proxies in front of it: what every Donations
-    /// service has.
+    /// Telemetry, health checks, RFC 7807 errors, OpenAPI, and the edge (trusted proxies, rate limits, Kestrel's
+    /// request limits): what every Donations service has.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.AddDonationsTelemetry();
         builder.AddProxyBoundary();
+        builder.AddRateLimits();
+        builder.AddRequestLimits();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
         builder.Services.AddProblemDetails();
@@ -35,12 +37,13 @@ public static class ServiceDefaults
     /// <summary>
     /// <c>/health/live</c>, <c>/health/ready</c>, <c>/health</c> (every check, for people: a degraded check shows here
     /// without taking the instance out of service), <c>/metrics</c> (Prometheus), <c>/openapi/v1.json</c> and the API page
-    /// at <c>/api-docs</c>; in front of everything, the proxy boundary, so the rest sees the real client.
+    /// at <c>/api-docs</c>; in front of everything, the proxy boundary (so the rest sees the real client) and the rate limiter.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseProxyBoundary();
         app.UseExceptionHandler();
+        app.UseRateLimiter();
         app.UseStatusCodePages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteHealth });

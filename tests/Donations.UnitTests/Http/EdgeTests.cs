@@ -62,4 +62,12 @@ public class EdgeTests
         // An address the proxy wrote badly is not a client: the proxy itself stays the source.
         Assert.Equal(("10.0.0.5", "http"), Seen("10.0.0.0/24", "10.0.0.5", "not-an-address"));
     }
+
+    [Theory]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    public void A_client_is_an_ipv4_address_or_an_ipv6_slash_64(string address, string key) =>
+        Assert.Equal(key, RateLimits.ClientKey(IPAddress.Parse(address)));
 }
