@@ -27,7 +27,12 @@ public static class ServiceDefaults
         builder.AddRequestLimits();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // ASP.NET Core refuses a body of another type with a bare 415; say what the route takes.
+            if (context.ProblemDetails is { Status: StatusCodes.Status415UnsupportedMediaType, Detail: null } unsupported)
+                unsupported.Detail = "The body must be JSON, sent with 'Content-Type: application/json'.";
+        });
         builder.Services.AddUnavailableAnswers();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
@@ -42,6 +47,7 @@ public static class ServiceDefaults
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseProxyBoundary();
+        app.UseRequestLimits();
         app.UseExceptionHandler();
         app.UseRateLimiter();
         app.UseStatusCodePages();
