@@ -3,6 +3,7 @@ using Donations.LoadTests;
 // dotnet run -c Release --project tests/Donations.LoadTests -- ingest [seconds] [clients]
 // dotnet run -c Release --project tests/Donations.LoadTests -- reports [donations] [clicks]
 // dotnet run -c Release --project tests/Donations.LoadTests -- steady [donors per second] [seconds]
+// dotnet run -c Release --project tests/Donations.LoadTests -- burst [clicks] [visitors] [webhooks]
 // dotnet run -c Release --project tests/Donations.LoadTests -- faults [instances] [seconds of load per fault] [cluster]   (root; see infra/faults.sh)
 // Needs PostgreSQL and RabbitMQ (bash infra/up.sh) and the solution built in Release.
 var command = args.FirstOrDefault() ?? "ingest";
@@ -49,6 +50,17 @@ switch (command)
                           string.Join(", ", steady.Cpu.OrderByDescending(c => c.CpuMsPerWebhook).Select(c => $"{c.Process} {c.CpuMsPerWebhook:N2} ms")) +
                           $"; total {steady.Cpu.Sum(c => c.CpuMsPerWebhook):N2} ms");
         return steady.Rejected == 0 ? 0 : 1;
+    case "burst":
+        var burstClicks = args.Length > 1 ? int.Parse(args[1]) : 3000;
+        var visitors = args.Length > 2 ? int.Parse(args[2]) : 1450;
+        var burstWebhooks = args.Length > 3 ? int.Parse(args[3]) : 2000;
+        var rows = await BurstBenchmark.RunAsync(burstClicks, visitors, burstWebhooks);
+        Console.WriteLine($"Burst benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, the default abuse limits, 64 concurrent senders");
+        Console.WriteLine();
+        Console.WriteLine("| burst | sent | passed | 429 | other errors | took | rate | p50 | p99 |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var row in rows) Console.WriteLine(row.Markdown);
+        return rows[0].Limited + rows[1].Limited == 0 && rows[0].Failed + rows[1].Failed == 0 ? 0 : 1;
     case "faults":
         var instances = args.Length > 1 ? int.Parse(args[1]) : 1;
         var load = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 20);
@@ -64,6 +76,6 @@ switch (command)
                               $"{o.PaymentsMinor - o.RefundsMinor:N0} | {o.ReportedGross - o.ReportedRefunded:N0} | {o.Reconciliation} | {o.Stuck} | {o.InErrorQueues} | {o.Retries:N0} |");
         return outcomes.All(o => o.Passed) ? 0 : 1;
     default:
-        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks] | steady [rate] [seconds] | faults [instances] [seconds] [cluster]");
+        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks] | steady [rate] [seconds] | burst [clicks] [visitors] [webhooks] | faults [instances] [seconds] [cluster]");
         return 2;
 }
