@@ -108,11 +108,7 @@ public static class CatalogEndpoints
     private static async Task<IResult> ChangeVerification(string ngo, ChangeVerification body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         if (body.Verified is not { } verified) return Problems.BadRequest("'verified' (true or false) is required.");
-        var account = (await session.LoadAsync<NgoAccount>(ngo, ct))!;
-        if (account.Verified == verified) return TypedResults.Ok(new { verified });
-        var changed = new NgoVerificationChanged(ngo, verified, clock.GetUtcNow());
-        session.Events.Append(StableId.From("ngo", ngo), changed);
-        session.Store(account with { Verified = verified });
+        if (await NgoVerification.ChangeAsync(session, ngo, verified, clock.GetUtcNow(), ct) is not { } changed) return TypedResults.Ok(new { verified });
         await session.SaveChangesAsync(ct);
         return TypedResults.Ok(new { verified, changedAt = changed.ChangedAt });
     }

@@ -4,6 +4,7 @@ using Donations.Ingestion.Donors;
 using Donations.Ingestion.Links;
 using Donations.Ingestion.Ngos;
 using Donations.Ingestion.Providers;
+using Donations.Ingestion.Vk;
 using Donations.Ingestion.Webhooks;
 using Donations.Ingestion.Webhooks.YooKassa;
 using Donations.ServiceDefaults.Messaging;
@@ -23,12 +24,15 @@ public static class IngestionStore
                 options.Schema.For<Campaign>().Index(c => c.NgoId);
                 options.Schema.For<Fundraiser>().Index(f => f.NgoId);
                 options.Schema.For<Link>().Index(l => l.NgoId);
+                options.Schema.For<VkConnection>();
+                options.Schema.For<VkPost>().Index(p => p.NgoId);
                 options.Schema.For<DonationBalance>().UseOptimisticConcurrency(true);
                 options.Schema.For<DonorKey>().Index(k => k.DonorId).Index(k => k.EmailLookup);
             })
             .ForwardToBroker(
                 typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered),
-                typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded), typeof(DonorErased));
+                typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded), typeof(DonorErased),
+                typeof(PostStatsRefreshed));
         builder.Services.AddSingleton<DonationIntake>();
         builder.Services.AddSingleton<ClickDetails>();
         builder.Services.AddSingleton<DonorVault>();

@@ -8,7 +8,8 @@ namespace Donations.Reporting.Catalog;
 /// <summary>Keeps Reporting's copy of the NGO's catalog, spend, payouts and clicks; every write is idempotent.</summary>
 public sealed class CatalogConsumer(IDocumentSession session) :
     IConsumer<NgoRegistered>, IConsumer<NgoVerificationChanged>, IConsumer<ProviderConfigured>, IConsumer<CampaignRegistered>,
-    IConsumer<FundraiserRegistered>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>, IConsumer<ClickRecorded>
+    IConsumer<FundraiserRegistered>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>, IConsumer<ClickRecorded>,
+    IConsumer<PostStatsRefreshed>
 {
     public Task Consume(ConsumeContext<NgoRegistered> context) => Once(context, async () =>
     {
@@ -46,6 +47,15 @@ public sealed class CatalogConsumer(IDocumentSession session) :
     {
         var m = context.Message;
         return Store(context, new PostView(ViewKey.Of(m.NgoId, m.PostId), m.NgoId, m.PostId, m.CampaignId, m.FundraiserId, m.PublishedAt));
+    }
+
+    public async Task Consume(ConsumeContext<PostStatsRefreshed> context)
+    {
+        var m = context.Message;
+        var id = ViewKey.Of(m.NgoId, m.PostId);
+        // Refreshes may arrive out of order: an older one never replaces a newer one.
+        if (await session.LoadAsync<PostStatsView>(id, context.CancellationToken) is { } known && known.RefreshedAt >= m.RefreshedAt) return;
+        await Store(context, new PostStatsView(id, m.NgoId, m.PostId, m.PublishedAt, m.Text, m.Views, m.Likes, m.Reposts, m.Reach, m.RefreshedAt));
     }
 
     public Task Consume(ConsumeContext<SpendRecorded> context)

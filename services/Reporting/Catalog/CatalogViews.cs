@@ -16,6 +16,10 @@ public sealed record FundraiserView(
 
 public sealed record PostView(string Id, string NgoId, string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt);
 
+/// <summary>What VK last showed of a post (text, counts, reach); the newest refresh wins.</summary>
+public sealed record PostStatsView(
+    string Id, string NgoId, string PostId, DateTimeOffset PublishedAt, string Text, long Views, long Likes, long Reposts, long? Reach, DateTimeOffset RefreshedAt);
+
 public sealed record SpendEntry(Guid Id, string NgoId, string CampaignId, string? PostId, long AmountMinor, string Currency, string Source, DateTimeOffset SpentAt);
 
 public sealed record PayoutEntry(string Id, string NgoId, string Provider, long AmountMinor, long FeeMinor, string Currency, bool Succeeded, string? Reason, DateTimeOffset OccurredAt);

@@ -60,6 +60,7 @@ public static class ReportEndpoints
         var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
         var credits = (await CreditsByAsync(sql, "post", ct)).ToLookup(c => c.Key);
         var clicks = (await ClicksByAsync(sql, "postId", ct)).ToDictionary(c => c.Key);
+        var vk = (await session.Query<PostStatsView>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct)).ToDictionary(x => x.PostId);
         var spend = (await SpendByAsync(sql, "postId", ct)).ToLookup(s => s.Key);
         // Donors across currencies: a person who gave in two currencies is one person.
         var donorsByPost = (await sql.RowsAsync<CreditRow>("""
@@ -73,7 +74,8 @@ public static class ReportEndpoints
             var donors = donorsByPost.GetValueOrDefault(post.PostId);
             return new PostLine(post.PostId, post.CampaignId, post.FundraiserId, post.PublishedAt, click?.Clicks ?? 0, click?.BotClicks ?? 0, donations,
                 click is { People: > 0 } ? Math.Round((double)donors / click.People, 4) : null, MoneyLine.Join(post.PostId, credits, spend), click?.People ?? 0, donors,
-                click?.PaidClicks ?? 0, (click?.Clicks ?? 0) - (click?.PaidClicks ?? 0));
+                click?.PaidClicks ?? 0, (click?.Clicks ?? 0) - (click?.PaidClicks ?? 0),
+                vk.GetValueOrDefault(post.PostId) is { } stats ? new PostVkStats(stats.Text, stats.Views, stats.Likes, stats.Reposts, stats.Reach, stats.RefreshedAt) : null);
         }).ToList();
         return sql.Query.Csv
             ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "people", "donors", "donations", "conversion", "paid_clicks",

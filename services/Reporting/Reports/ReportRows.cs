@@ -65,7 +65,10 @@ public sealed record MoneyLine(string Currency, long AttributedMinor, int Donati
 /// </summary>
 public sealed record PostLine(
     string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt, long Clicks, long BotClicks, int Donations, double? Conversion,
-    IReadOnlyList<MoneyLine> Money, long People = 0, int Donors = 0, long PaidClicks = 0, long OrganicClicks = 0);
+    IReadOnlyList<MoneyLine> Money, long People = 0, int Donors = 0, long PaidClicks = 0, long OrganicClicks = 0, PostVkStats? Vk = null);
+
+/// <summary>What VK last showed of the post, when it is a post of the NGO's connected community.</summary>
+public sealed record PostVkStats(string Text, long Views, long Likes, long Reposts, long? Reach, DateTimeOffset RefreshedAt);
 
 public sealed record CampaignLine(string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, IReadOnlyList<MoneyLine> Money);
 

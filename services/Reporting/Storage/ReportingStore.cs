@@ -21,6 +21,7 @@ public static class ReportingStore
             options.Schema.For<CampaignView>().Index(c => c.NgoId);
             options.Schema.For<FundraiserView>().Index(f => f.NgoId);
             options.Schema.For<PostView>().Index(p => p.NgoId);
+            options.Schema.For<PostStatsView>().Index(p => p.NgoId);
             options.Schema.For<SpendEntry>().Index(s => s.NgoId);
             options.Schema.For<PayoutEntry>().Index(p => p.NgoId);
             options.Schema.For<ProviderView>().Index(p => p.NgoId);

@@ -38,3 +38,11 @@ public static class SpendSources
 public sealed record SpendRecorded(
     string NgoId, Guid SpendId, string CampaignId, string? PostId, long AmountMinor, string Currency, string Source, DateTimeOffset SpentAt,
     DateTimeOffset RecordedAt);
+
+/// <summary>
+/// What VK showed of a post of the NGO's connected community when it was last synced: its text and counts, and its reach
+/// (null when no user token with the stats right was given). Sent only when something changed; the newest
+/// <see cref="RefreshedAt"/> wins.
+/// </summary>
+public sealed record PostStatsRefreshed(
+    string NgoId, string PostId, DateTimeOffset PublishedAt, string Text, long Views, long Likes, long Reposts, long? Reach, DateTimeOffset RefreshedAt);

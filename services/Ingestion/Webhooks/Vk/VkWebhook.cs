@@ -3,6 +3,7 @@ using Donations.Contracts.Ingestion;
 using Donations.Contracts.Money;
 using Donations.Ingestion.Donors;
 using Donations.Ingestion.Providers;
+using Donations.Ingestion.Vk;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Donations.ServiceDefaults.Storage;
@@ -23,7 +24,7 @@ public static class VkWebhook
     private static IResult Ok() => TypedResults.Text("ok");
 
     public static async Task<IResult> Receive(
-        string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, DonationIntake intake, DonorVault donors, TimeProvider clock,
+        string ngo, HttpRequest request, ProviderSettingsCache settingsCache, IQuerySession session, IDocumentStore sessions, DonationIntake intake, DonorVault donors, TimeProvider clock,
         CancellationToken ct)
     {
         var (delivery, refused) = await WebhookGate.OpenAsync(ngo, Provider.Vk, request, settingsCache, session, ct);
@@ -97,6 +98,17 @@ public static class VkWebhook
             }
             case "donut_money_withdraw_error":
                 return Answer(await intake.RecordOnceAsync(factId, new PayoutRecorded(ngo, Provider.Vk, eventId, 0, 0, Currency, false, Text(o, "reason"), now), ct));
+            case "wall_post_new":
+            {
+                // A new post of the community shows in the posts list at once; its counts come with the next sync.
+                if (VkWallPost.TryParse(o) is not { } post) return Ok();
+                await using var writer = sessions.LightweightSession();
+                // A redelivery after a sync must not overwrite the counts the sync read.
+                if (await writer.LoadAsync<VkPost>(Catalog.CatalogKey.Of(ngo, post.PostId), ct) is not null) return Ok();
+                await VkPosts.RefreshAsync(writer, ngo, [post], null, now, ct);
+                await writer.SaveChangesAsync(ct);
+                return Ok();
+            }
             default:
                 return Ok(); // other community events are acknowledged and not ours to keep
         }
