@@ -15,6 +15,7 @@ public class DonationsSystem : IAsyncLifetime
     private IBusControl? _broker;
 
     public FakeYooKassa YooKassa { get; private set; } = null!;
+    public FakeVk Vk { get; private set; } = null!;
     public ServiceProcess Ingestion => _system.Ingestion;
     public ServiceProcess Attribution => _system.Attribution;
     public ServiceProcess Reporting => _system.Reporting;
@@ -28,9 +29,12 @@ public class DonationsSystem : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         YooKassa = await FakeYooKassa.StartAsync(LocalSystem.FreePort());
+        Vk = await FakeVk.StartAsync(LocalSystem.FreePort());
         var environment = new Dictionary<string, string>
         {
             ["Donations__YooKassaApiUrl"] = YooKassa.BaseAddress.ToString(),
+            ["Vk__ApiBaseUrl"] = Vk.BaseAddress.ToString(),
+            ["Vk__RetryDelayMilliseconds"] = "20",
             // Reconcile every second, and call a difference older than two seconds a mismatch, so tests see both soon.
             ["Reconciliation__GraceSeconds"] = "2",
             ["Reconciliation__IntervalSeconds"] = "1",
@@ -127,6 +131,7 @@ public class DonationsSystem : IAsyncLifetime
         if (_broker is not null) await _broker.StopAsync();
         await _system.DisposeAsync();
         await YooKassa.DisposeAsync();
+        await Vk.DisposeAsync();
     }
 }
 
