@@ -28,6 +28,9 @@ trap stop INT TERM EXIT
 declare -A ports=([Ingestion]=5101 [Attribution]=5102 [Reporting]=5103)
 # Key rotations are answered once Attribution and Reporting have applied them.
 export Donations__Peers=${Donations__Peers:-http://127.0.0.1:5102,http://127.0.0.1:5103}
+# VK's API (a stand-in's address in tests); VK Ads shares VK's API unless told otherwise.
+export Vk__ApiBaseUrl=${Vk__ApiBaseUrl:-https://api.vk.com}
+export VkAds__ApiBaseUrl=${VkAds__ApiBaseUrl:-$Vk__ApiBaseUrl}
 for service in Ingestion Attribution Reporting; do
   dll="services/$service/bin/Release/net10.0/Donations.$service.dll"
   (cd "$(dirname "$dll")" && exec dotnet "$(basename "$dll")" --urls "http://127.0.0.1:${ports[$service]}") >"$logs/$service.log" 2>&1 &
