@@ -24,6 +24,11 @@ public sealed class FakeVk : IAsyncDisposable
         public string AccessToken { get; } = accessToken;
         public string? StatsToken { get; set; }
         public List<Post> Posts { get; } = [];
+
+        /// <summary>The VK Ads account the stats token's user can see, its campaigns, and "spent" (roubles, as VK writes them) per campaign and day.</summary>
+        public long? AdsAccountId { get; set; }
+        public HashSet<long> AdsCampaigns { get; } = [];
+        public ConcurrentDictionary<(long Campaign, string Day), string> AdsSpent { get; } = new();
     }
 
     public sealed record Post(long Id, long Date, string Text, long Views, long Likes, long Reposts, long Reach);
@@ -136,6 +141,31 @@ public sealed class FakeVk : IAsyncDisposable
                     response = c.Posts.Where(x => ids.Contains(x.Id)).Select(x => new
                     {
                         post_id = x.Id, reach_total = x.Reach, reach_subscribers = x.Reach / 2, reach_viral = x.Reach - x.Reach / 2, reach_ads = 0, links = 0,
+                    }),
+                });
+            }
+            case "ads.getAccounts":
+                return Results.Json(new
+                {
+                    response = _communities.Values.Where(c => c == byStats && c.AdsAccountId is not null)
+                        .Select(c => new { account_id = c.AdsAccountId, account_type = "general", account_status = 1, account_name = c.Name, access_role = "admin" }),
+                });
+            case "ads.getCampaigns" or "ads.getStatistics":
+            {
+                var account = long.TryParse(p.GetValueOrDefault("account_id"), out var a) ? a : 0;
+                if (byStats is null || byStats.AdsAccountId != account) return Error(600, "Permission denied. You have no access to operations specified with given object(s)", p);
+                if (method == "ads.getCampaigns")
+                    return Results.Json(new { response = byStats.AdsCampaigns.Select(id => new { id, type = "normal", name = $"Кампания {id}", status = 1, day_limit = "0", all_limit = "0" }) });
+                var ids = (p.GetValueOrDefault("ids") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(long.Parse).ToList();
+                var from = p.GetValueOrDefault("date_from") ?? "";
+                var to = p.GetValueOrDefault("date_to") ?? "";
+                return Results.Json(new
+                {
+                    response = ids.Where(byStats.AdsCampaigns.Contains).Select(id => new
+                    {
+                        id, type = "campaign",
+                        stats = byStats.AdsSpent.Where(x => x.Key.Campaign == id && string.CompareOrdinal(x.Key.Day, from) >= 0 && string.CompareOrdinal(x.Key.Day, to) <= 0)
+                            .OrderBy(x => x.Key.Day).Select(x => new { day = x.Key.Day, spent = x.Value, impressions = 1000, clicks = 10 }),
                     }),
                 });
             }

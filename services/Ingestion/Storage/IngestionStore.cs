@@ -25,6 +25,8 @@ public static class IngestionStore
                 options.Schema.For<Fundraiser>().Index(f => f.NgoId);
                 options.Schema.For<Link>().Index(l => l.NgoId);
                 options.Schema.For<VkConnection>();
+                options.Schema.For<VkAdsConnection>();
+                options.Schema.For<VkAdsDay>().Index(d => d.NgoId);
                 options.Schema.For<VkPost>().Index(p => p.NgoId);
                 options.Schema.For<DonationBalance>().UseOptimisticConcurrency(true);
                 options.Schema.For<DonorKey>().Index(k => k.DonorId).Index(k => k.EmailLookup);

@@ -13,6 +13,9 @@ public sealed class VkOptions
 {
     public string ApiBaseUrl { get; set; } = "https://api.vk.com";
 
+    /// <summary>VK Ads' API (<c>ads.*</c> methods); from <c>VkAds:ApiBaseUrl</c>, VK's own by default.</summary>
+    public string AdsApiBaseUrl { get; set; } = "https://api.vk.com";
+
     /// <summary>How often every connected community is synced.</summary>
     public int SyncMinutes { get; set; } = 15;
 
@@ -54,6 +57,7 @@ public sealed class VkUnavailableException(string message, bool transient, Excep
 public sealed class VkApi
 {
     public const string Version = "5.199";
+    private const string AdsClient = "VkAds";
 
     private readonly IHttpClientFactory _http;
     private readonly ResiliencePipeline _pipeline;
@@ -85,6 +89,7 @@ public sealed class VkApi
 
     private async Task<JsonElement> OnceAsync(string method, IReadOnlyDictionary<string, string> parameters, string token, CancellationToken ct)
     {
+        var client = method.StartsWith("ads.", StringComparison.Ordinal) ? AdsClient : nameof(VkApi);
         // The partition key is a hash: the limiter's table never holds a token in clear.
         using var lease = await _perToken.AcquireAsync(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))), 1, ct);
         if (!lease.IsAcquired) throw new VkUnavailableException("Too many VK calls are waiting for this token.", transient: true);
@@ -93,7 +98,7 @@ public sealed class VkApi
         HttpResponseMessage response;
         try
         {
-            response = await _http.CreateClient(nameof(VkApi)).PostAsync($"method/{method}", new FormUrlEncodedContent(form), ct);
+            response = await _http.CreateClient(client).PostAsync($"method/{method}", new FormUrlEncodedContent(form), ct);
         }
         catch (Exception e) when (e is HttpRequestException || e is TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -126,6 +131,7 @@ public sealed class VkApi
     public static void Register(IHostApplicationBuilder builder)
     {
         builder.Services.Configure<VkOptions>(builder.Configuration.GetSection("Vk"));
+        builder.Services.PostConfigure<VkOptions>(o => o.AdsApiBaseUrl = builder.Configuration["VkAds:ApiBaseUrl"] ?? o.ApiBaseUrl);
         AddTo(builder.Services);
     }
 
@@ -135,6 +141,11 @@ public sealed class VkApi
         services.AddHttpClient(nameof(VkApi), (sp, http) =>
         {
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<VkOptions>>().Value.ApiBaseUrl.TrimEnd('/') + "/");
+            http.Timeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddHttpClient(AdsClient, (sp, http) =>
+        {
+            http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<VkOptions>>().Value.AdsApiBaseUrl.TrimEnd('/') + "/");
             http.Timeout = TimeSpan.FromSeconds(10);
         });
         services.AddSingleton<VkApi>();

@@ -13,6 +13,10 @@ public sealed record ConnectVk(long? GroupId, string? AccessToken, string? UserT
 
 public sealed record AssignPost(string? CampaignId, string? FundraiserId);
 
+public sealed record AdsCampaignBody(long? AdsCampaignId, string? CampaignId, string? Source);
+
+public sealed record ConnectVkAds(long? AccountId, IReadOnlyList<AdsCampaignBody>? Campaigns);
+
 public sealed record VkConnectionAnswer(
     long GroupId, string Name, string? ScreenName, string? Photo, bool Verified, bool UserToken, DateTimeOffset ConnectedAt, DateTimeOffset? SyncedAt,
     string? LastProblem, SyncAnswer? Sync = null);
@@ -39,6 +43,7 @@ public static class VkEndpoints
         manager.MapPut("/vk", Connect);
         manager.MapPost("/vk/sync", SyncNow);
         manager.MapPut("/posts/{postId}", Assign);
+        manager.MapPut("/vk/ads", ConnectAds);
         var viewer = app.MapGroup("/api/ngos/{ngo}").RequireNgoKey(NgoRoles.Viewer).WithTags("VK");
         viewer.MapGet("/vk", Show);
         viewer.MapGet("/posts", ListPosts);
@@ -162,6 +167,50 @@ public static class VkEndpoints
         return TypedResults.Ok(new { postId = id, campaignId = body.CampaignId, fundraiserId = body.FundraiserId });
     }
 
+    /// <summary>
+    /// The VK Ads account and which of our campaigns each of its campaigns spends for; checked with VK (the user token must
+    /// see the account and its campaigns) before it is stored, then the last days are imported.
+    /// </summary>
+    private static async Task<IResult> ConnectAds(
+        string ngo, ConnectVkAds body, HttpRequest request, IDocumentSession session, VkAds ads, VkSync sync, SecretBox secrets, TimeProvider clock, CancellationToken ct)
+    {
+        if (body.AccountId is not ({ } accountId and > 0)) return Problems.BadRequest("'accountId' is required: the VK Ads account's number.");
+        if (body.Campaigns is null) return Problems.BadRequest("'campaigns' is required: [{adsCampaignId, campaignId, source}], one per VK Ads campaign to import.");
+        var mappings = new List<AdsCampaignMapping>();
+        for (var i = 0; i < body.Campaigns.Count; i++)
+        {
+            var c = body.Campaigns[i];
+            if (c.AdsCampaignId is not ({ } adsId and > 0)) return Problems.BadRequest($"'campaigns[{i}].adsCampaignId' is required: the VK Ads campaign's number.");
+            if (mappings.Any(m => m.AdsCampaignId == adsId)) return Problems.BadRequest($"'campaigns[{i}].adsCampaignId' {adsId} is mapped twice; map each VK Ads campaign once.");
+            if (c.Source is not (SpendSources.Own or SpendSources.VkGrant)) return Problems.BadRequest($"'campaigns[{i}].source' must be \"own\" or \"vk_grant\".");
+            if (c.CampaignId is null || await session.LoadAsync<Campaign>(CatalogKey.Of(ngo, c.CampaignId), ct) is null)
+                return Problems.Unprocessable($"'campaigns[{i}].campaignId' must name a registered campaign of NGO '{ngo}'.");
+            mappings.Add(new AdsCampaignMapping(adsId, c.CampaignId, c.Source));
+        }
+        if (await session.LoadAsync<VkConnection>(ngo, ct) is not { } connection)
+            return Problems.Unprocessable($"Connect VK first: PUT /api/ngos/{ngo}/vk with a 'userToken' that has the 'ads' right.");
+        if (secrets.Open(connection.UserTokenSealed) is not { } userToken)
+            return Problems.Unprocessable($"VK Ads is read with a user token: PUT /api/ngos/{ngo}/vk again with a 'userToken' that has the 'ads' right.");
+
+        try
+        {
+            if (!(await ads.AccountsAsync(userToken, ct)).Contains(accountId))
+                return Problems.Unprocessable($"'userToken' cannot see VK Ads account {accountId}; check 'accountId', or give the token's user access to the account.");
+            var known = await ads.CampaignsAsync(accountId, userToken, ct);
+            if (mappings.FirstOrDefault(m => !known.Contains(m.AdsCampaignId)) is { } missing)
+                return Problems.Unprocessable($"VK Ads account {accountId} has no campaign {missing.AdsCampaignId}; check 'campaigns[{mappings.IndexOf(missing)}].adsCampaignId'.");
+        }
+        catch (Exception e) when (e is VkApiException or VkUnavailableException)
+        {
+            return VkProblems.For(request, e, "userToken", "accountId");
+        }
+
+        session.Store(new VkAdsConnection(ngo, accountId, mappings, clock.GetUtcNow()));
+        await session.SaveChangesAsync(ct);
+        var answer = await SyncAnswerAsync(ngo, sync, ct);
+        return TypedResults.Ok(new { accountId, campaigns = mappings, sync = answer });
+    }
+
     private static async Task<SyncAnswer> SyncAnswerAsync(string ngo, VkSync sync, CancellationToken ct)
     {
         try
@@ -187,6 +236,7 @@ public static class VkSetup
         VkApi.Register(builder);
         builder.Services.AddSingleton<VkCommunity>();
         builder.Services.AddSingleton<VkSync>();
+        builder.Services.AddSingleton<VkAds>();
         builder.Services.AddHostedService<VkSyncSchedule>();
     }
 }

@@ -15,8 +15,11 @@ public sealed record SyncResult(int Posts, bool Verified, DateTimeOffset SyncedA
 /// post of its wall, page by page, with views, likes, reposts and — with a user token — reach. Each page is saved as it
 /// comes, so an outage halfway keeps what was read; the next sync reads from the top again and refreshes everything.
 /// </summary>
-public sealed class VkSync(IDocumentStore store, VkCommunity vk, SecretBox secrets, TimeProvider clock, ILogger<VkSync> log)
+public sealed class VkSync(IDocumentStore store, VkCommunity vk, VkAds ads, SecretBox secrets, TimeProvider clock, ILogger<VkSync> log)
 {
+    /// <summary>VK Ads statistics settle for a while: every sync imports this many days again.</summary>
+    public const int AdsDays = 30;
+
     private static readonly System.Diagnostics.Metrics.Counter<long> Syncs =
         DonationsTelemetry.Meter.CreateCounter<long>("donations.vk.sync", "{sync}", "VK community syncs, by outcome");
 
@@ -73,6 +76,8 @@ public sealed class VkSync(IDocumentStore store, VkCommunity vk, SecretBox secre
             if (items == 0 || offset + items >= total) break;
         }
 
+        await ImportAdsAsync(ngo, userToken, ct);
+
         var syncedAt = clock.GetUtcNow();
         await using (var session = store.LightweightSession())
         {
@@ -81,6 +86,16 @@ public sealed class VkSync(IDocumentStore store, VkCommunity vk, SecretBox secre
             await session.SaveChangesAsync(ct);
         }
         return new SyncResult(seen, group.Verified, syncedAt);
+    }
+
+    private async Task ImportAdsAsync(string ngo, string? userToken, CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        if (userToken is null || await session.LoadAsync<VkAdsConnection>(ngo, ct) is not { } account) return;
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(3)).DateTime);
+        await ads.ImportAsync(session, ngo, account, userToken, today.AddDays(-AdsDays), today, now, ct);
+        await session.SaveChangesAsync(ct);
     }
 }
 

@@ -58,10 +58,12 @@ public sealed class CatalogConsumer(IDocumentSession session) :
         await Store(context, new PostStatsView(id, m.NgoId, m.PostId, m.PublishedAt, m.Text, m.Views, m.Likes, m.Reposts, m.Reach, m.RefreshedAt));
     }
 
-    public Task Consume(ConsumeContext<SpendRecorded> context)
+    public async Task Consume(ConsumeContext<SpendRecorded> context)
     {
         var m = context.Message;
-        return Store(context, new SpendEntry(m.SpendId, m.NgoId, m.CampaignId, m.PostId, m.AmountMinor, m.Currency, m.Source, m.SpentAt));
+        // A re-imported VK Ads day replaces the amount under the same id; an older import arriving late does not.
+        if (await session.LoadAsync<SpendEntry>(m.SpendId, context.CancellationToken) is { RecordedAt: { } known } && known > m.RecordedAt) return;
+        await Store(context, new SpendEntry(m.SpendId, m.NgoId, m.CampaignId, m.PostId, m.AmountMinor, m.Currency, m.Source, m.SpentAt, m.RecordedAt));
     }
 
     public Task Consume(ConsumeContext<PayoutRecorded> context)

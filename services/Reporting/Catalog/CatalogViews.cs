@@ -20,7 +20,9 @@ public sealed record PostView(string Id, string NgoId, string PostId, string Cam
 public sealed record PostStatsView(
     string Id, string NgoId, string PostId, DateTimeOffset PublishedAt, string Text, long Views, long Likes, long Reposts, long? Reach, DateTimeOffset RefreshedAt);
 
-public sealed record SpendEntry(Guid Id, string NgoId, string CampaignId, string? PostId, long AmountMinor, string Currency, string Source, DateTimeOffset SpentAt);
+/// <summary>One spend; an imported VK Ads day keeps its id when re-imported, and the latest <see cref="RecordedAt"/> stands.</summary>
+public sealed record SpendEntry(
+    Guid Id, string NgoId, string CampaignId, string? PostId, long AmountMinor, string Currency, string Source, DateTimeOffset SpentAt, DateTimeOffset? RecordedAt = null);
 
 public sealed record PayoutEntry(string Id, string NgoId, string Provider, long AmountMinor, long FeeMinor, string Currency, bool Succeeded, string? Reason, DateTimeOffset OccurredAt);
 
