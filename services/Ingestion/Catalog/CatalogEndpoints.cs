@@ -14,7 +14,7 @@ public sealed record RegisterCampaign(string? Id, string? Name, DateTimeOffset? 
 
 public sealed record MoneyBody(long? AmountMinor, string? Currency);
 
-public sealed record RegisterFundraiser(string? Id, string? CampaignId, string? Title, MoneyBody? Goal, DateTimeOffset? Deadline);
+public sealed record RegisterFundraiser(string? Id, string? CampaignId, string? Title, MoneyBody? Goal, DateTimeOffset? Deadline, bool? RefusesLateGifts = null);
 
 public sealed record RegisterPost(string? Id, string? CampaignId, string? FundraiserId, DateTimeOffset? PublishedAt);
 
@@ -64,7 +64,8 @@ public static class CatalogEndpoints
             return Problems.Unprocessable($"Campaign '{body.CampaignId}' is not registered; POST /api/ngos/{ngo}/campaigns first.");
 
         var now = clock.GetUtcNow();
-        session.Insert(new Fundraiser(CatalogKey.Of(ngo, id), ngo, id, body.CampaignId, body.Title.Trim(), goal, body.Goal.Currency!, body.Deadline.Value));
+        session.Insert(new Fundraiser(CatalogKey.Of(ngo, id), ngo, id, body.CampaignId, body.Title.Trim(), goal, body.Goal.Currency!, body.Deadline.Value,
+            body.RefusesLateGifts ?? false));
         return await RegisterAsync(session, StableId.From("fundraiser", ngo, id),
             new FundraiserRegistered(ngo, id, body.CampaignId, body.Title.Trim(), goal, body.Goal.Currency!, body.Deadline.Value, now),
             $"Fundraiser '{id}'", $"/api/ngos/{ngo}/fundraisers/{id}", ct);

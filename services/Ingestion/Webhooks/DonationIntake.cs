@@ -112,10 +112,13 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
             : await CommitAsync(session => session.Events.StartStream(streamId, fact), ct), ct);
 
     /// <summary>The currency of a payment already received, for refunds whose notification does not name one.</summary>
-    public async Task<string?> PaymentCurrencyAsync(Guid donationId, CancellationToken ct)
+    public async Task<string?> PaymentCurrencyAsync(Guid donationId, CancellationToken ct) => (await BalanceAsync(donationId, ct))?.Currency;
+
+    /// <summary>What is known of a payment's money: its amount once it arrived, and what was refunded of it.</summary>
+    public async Task<DonationBalance?> BalanceAsync(Guid donationId, CancellationToken ct)
     {
         await using var session = sessions.QuerySession();
-        return (await session.LoadAsync<DonationBalance>(donationId, ct))?.Currency;
+        return await session.LoadAsync<DonationBalance>(donationId, ct);
     }
 
     private async Task<IntakeResult> CommitAsync(Action<IDocumentSession> write, CancellationToken ct)

@@ -29,6 +29,9 @@ public static class RefundKinds
 {
     public const string Refund = "refund";
     public const string Chargeback = "chargeback";
+
+    /// <summary>The provider cancelled a completed payment before settling it (CloudPayments' Cancel): all that remained goes back.</summary>
+    public const string Cancellation = "cancellation";
 }
 
 /// <summary>

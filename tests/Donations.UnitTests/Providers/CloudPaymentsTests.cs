@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Donations.Ingestion.Webhooks.CloudPayments;
 
@@ -30,6 +31,34 @@ public class CloudPaymentsTests
         // Upper-case percent escapes are what a re-serialising form encoder would produce.
         var reencoded = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Vector).Replace("%d0", "%D0"));
         Assert.False(CloudPaymentsSignature.Verifies("tJW02TMAce4Em8eJTNqjhOax+BYRM5K2D8mX9xsmUUc=", "pass", reencoded));
+    }
+
+    [Fact]
+    public void X_Content_HMAC_is_over_the_url_decoded_body_and_Content_HMAC_over_the_raw_bytes()
+    {
+        var raw = Encoding.UTF8.GetBytes("TransactionId=1504&DateTime=2026-10-02%2010%3A00%3A00&Name=IVAN+PETROV&IpCity=%d0%9c%d0%be%d1%81%d0%ba%d0%b2%d0%b0");
+        // Decoded independently of CloudPaymentsSignature: '+' is a space and each %XX a UTF-8 byte.
+        var decoded = Encoding.UTF8.GetBytes("TransactionId=1504&DateTime=2026-10-02 10:00:00&Name=IVAN PETROV&IpCity=Москва");
+        var overDecoded = Convert.ToBase64String(HMACSHA256.HashData("pass"u8, decoded));
+        var overRaw = Convert.ToBase64String(HMACSHA256.HashData("pass"u8, raw));
+        const string form = "application/x-www-form-urlencoded";
+
+        Assert.Equal(overDecoded, CloudPaymentsSignature.SignDecoded("pass", raw, form));
+        Assert.True(CloudPaymentsSignature.Authentic(null, overDecoded, "pass", raw, form));
+        Assert.True(CloudPaymentsSignature.Authentic(overRaw, null, "pass", raw, form));
+        Assert.True(CloudPaymentsSignature.Authentic(overRaw, overDecoded, "pass", raw, form));
+        // Each header by its own definition: swapped, neither verifies.
+        Assert.False(CloudPaymentsSignature.Authentic(overDecoded, overRaw, "pass", raw, form));
+        Assert.False(CloudPaymentsSignature.Authentic(null, null, "pass", raw, form));
+    }
+
+    [Fact]
+    public void A_json_body_has_nothing_to_decode_so_both_headers_are_over_its_bytes()
+    {
+        var json = Encoding.UTF8.GetBytes("{\"TransactionId\":7,\"Description\":\"a+b %41\"}");
+        var mac = Convert.ToBase64String(HMACSHA256.HashData("pass"u8, json));
+        Assert.True(CloudPaymentsSignature.Authentic(null, mac, "pass", json, "application/json"));
+        Assert.True(CloudPaymentsSignature.Authentic(mac, null, "pass", json, "application/json"));
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 
 namespace Donations.Ingestion.Webhooks.CloudPayments;
 
-public enum CloudPaymentsKind { Check, Pay, Fail, Refund, Recurrent }
+public enum CloudPaymentsKind { Check, Pay, Fail, Refund, Recurrent, Confirm, Cancel }
 
 /// <summary>A CloudPayments notification's fields, read from its form-urlencoded or JSON body.</summary>
 public sealed class CloudPaymentsNotification(IReadOnlyDictionary<string, string> fields)
@@ -46,7 +46,7 @@ public sealed class CloudPaymentsNotification(IReadOnlyDictionary<string, string
     /// <summary>
     /// Which notification this is when it came to the shared URL: a subscription has an <c>Id</c> and no
     /// <c>TransactionId</c>; a refund names the payment it refunds; a failure is declined or has a reason code.
-    /// Check cannot be told from Pay by its body, so it has its own URL (…/check).
+    /// Check, Confirm and Cancel cannot be told from Pay by their bodies, so each has its own URL (…/check, …/confirm, …/cancel).
     /// </summary>
     public CloudPaymentsKind Infer() =>
         this["TransactionId"] is null && this["Id"] is not null ? CloudPaymentsKind.Recurrent
