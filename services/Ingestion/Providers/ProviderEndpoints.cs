@@ -2,6 +2,7 @@ using Donations.Contracts.Ingestion;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Donations.ServiceDefaults.Storage;
+using Donations.ServiceDefaults.Webhooks;
 using Marten;
 
 namespace Donations.Ingestion.Providers;
@@ -29,9 +30,10 @@ public static class ProviderEndpoints
         var now = clock.GetUtcNow();
         var (settings, problem) = provider switch
         {
-            Provider.Generic => body.Secret is { Length: >= MinSecretLength and <= 256 }
-                ? (new ProviderSettings(id, ngo, provider, body.Secret, now), null)
-                : (null, $"'secret' must be {MinSecretLength} to 256 characters; it signs the generic webhooks."),
+            Provider.Generic => body.Secret is not { Length: >= MinSecretLength and <= 256 }
+                ? (null, $"'secret' must be {MinSecretLength} to 256 characters; it signs the generic webhooks.")
+                : StandardWebhookSignature.SecretProblem(body.Secret) is { } whsec ? (null, $"'secret': {whsec}")
+                : (new ProviderSettings(id, ngo, provider, body.Secret, now), null),
             Provider.CloudPayments => body.ApiSecret is { Length: > 0 and <= 256 }
                 ? (new ProviderSettings(id, ngo, provider, body.ApiSecret, now), null)
                 : (null, "'apiSecret' is required: the API secret from the CloudPayments back office."),

@@ -10,6 +10,12 @@ namespace Donations.Ingestion.Webhooks;
 
 public enum Intake { Accepted, Duplicate }
 
+/// <summary>
+/// A delivery's own idempotency key (a Standard Webhooks <c>webhook-id</c>), stored with the fact it brought: a second
+/// delivery with the same key is a duplicate whatever its body says.
+/// </summary>
+public sealed record DeliveryMark(Guid StreamId, object Fact);
+
 public sealed record IntakeResult(Intake? Outcome, string? Problem)
 {
     public static readonly IntakeResult Accepted = new(Intake.Accepted, null);
@@ -45,8 +51,9 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
 
     private static Guid RefundStreamId(DonationRefunded r) => StableId.From("refund", r.NgoId, r.Provider, r.RefundTxId);
 
-    public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct) => WithRetriesAsync(donation.DonationId, async read =>
+    public Task<IntakeResult> AcceptAsync(DonationReceived donation, CancellationToken ct, DeliveryMark? mark = null) => WithRetriesAsync(donation.DonationId, async read =>
     {
+        if (mark is not null && await read.Events.FetchStreamStateAsync(mark.StreamId, ct) is not null) return IntakeResult.Duplicate;
         // A stored payment always has a balance with its amount: a plain redelivery is answered from that one read,
         // without an append whose rollback would leave a gap in the event sequence for the forwarder to wait out.
         // Concurrent twins wait for each other in this instance; on two instances they still collide in the database.
@@ -65,6 +72,7 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
         var result = await CommitAsync(session =>
         {
             session.Events.StartStream(donation.DonationId, donation);
+            if (mark is not null) session.Events.StartStream(mark.StreamId, mark.Fact);
             if (balance is null) session.Insert(new DonationBalance { Id = donation.DonationId, Currency = donation.Currency, AmountMinor = donation.AmountMinor });
             else
             {
@@ -79,8 +87,9 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
         return result;
     }, ct);
 
-    public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct) => WithRetriesAsync(refund.DonationId, async read =>
+    public Task<IntakeResult> AcceptRefundAsync(DonationRefunded refund, CancellationToken ct, DeliveryMark? mark = null) => WithRetriesAsync(refund.DonationId, async read =>
     {
+        if (mark is not null && await read.Events.FetchStreamStateAsync(mark.StreamId, ct) is not null) return IntakeResult.Duplicate;
         var streamId = RefundStreamId(refund);
         if (await read.Events.FetchStreamStateAsync(streamId, ct) is not null) return IntakeResult.Duplicate;
 
@@ -96,6 +105,7 @@ public sealed class DonationIntake(ISessionFactory sessions, GroupCommit commits
         return await CommitAsync(session =>
         {
             session.Events.StartStream(streamId, refund);
+            if (mark is not null) session.Events.StartStream(mark.StreamId, mark.Fact);
             if (balance is null) session.Insert(new DonationBalance { Id = refund.DonationId, RefundedMinor = refund.AmountMinor });
             else
             {

@@ -22,3 +22,6 @@ public sealed record PaymentAuthorized(
 /// <summary>An authorized payment was cancelled before it was confirmed: the held money went back to the donor.</summary>
 public sealed record AuthorizationCancelled(
     string NgoId, string Provider, string ProviderTxId, long? AmountMinor, string? Currency, DateTimeOffset ReceivedAt);
+
+/// <summary>A Standard Webhooks delivery was accepted: its <c>webhook-id</c>, and the payment or refund it brought.</summary>
+public sealed record StandardWebhookAccepted(string NgoId, string WebhookId, Guid DonationId, string ProviderTxId, DateTimeOffset ReceivedAt);

@@ -4,6 +4,8 @@ using Donations.Contracts.Money;
 using Donations.Ingestion.Donors;
 using Donations.Ingestion.Providers;
 using Donations.ServiceDefaults.Http;
+using Donations.ServiceDefaults.Storage;
+using Donations.ServiceDefaults.Webhooks;
 using Marten;
 
 namespace Donations.Ingestion.Webhooks.Generic;
@@ -30,41 +32,69 @@ public static class GenericWebhook
         var (body, settings) = (delivery.Body, delivery.Settings);
 
         var now = clock.GetUtcNow();
-        if (GenericSignature.Problem(request.Headers[GenericSignature.Header], settings.Secret!, body, now) is { } signatureProblem)
-            return Problems.BadSignature(signatureProblem);
+        var headers = request.Headers;
+        var standard = headers.ContainsKey(StandardWebhookSignature.SignatureHeader) || headers.ContainsKey(StandardWebhookSignature.IdHeader);
+        string? webhookId = standard ? headers[StandardWebhookSignature.IdHeader].ToString() : null;
+        var signatureProblem = standard
+            ? StandardWebhookSignature.Problem(webhookId, headers[StandardWebhookSignature.TimestampHeader], headers[StandardWebhookSignature.SignatureHeader], settings.Secret!, body, now)
+            : headers.ContainsKey(GenericSignature.Header)
+                ? GenericSignature.Problem(headers[GenericSignature.Header], settings.Secret!, body, now)
+                : $"Sign the body with '{GenericSignature.Header}', or with the Standard Webhooks headers '{StandardWebhookSignature.IdHeader}', '{StandardWebhookSignature.TimestampHeader}' and '{StandardWebhookSignature.SignatureHeader}'.";
+        if (signatureProblem is not null) return Problems.BadSignature(signatureProblem);
 
         GenericNotification? notification;
         try
         {
-            notification = JsonSerializer.Deserialize<GenericNotification>(body, Json);
+            notification = Read(body);
         }
         catch (JsonException e)
         {
             return Problems.BadRequest(ParseProblem(e));
         }
         if (notification is null) return Problems.BadRequest("The body is empty.");
+        // A Standard Webhooks sender's message id is the transaction id when the body names none.
+        if (webhookId is not null && string.IsNullOrWhiteSpace(notification.Id)) notification = notification with { Id = webhookId };
         if (Validate(notification, now) is { } problem) return Problems.Unprocessable(problem);
         var donor = notification.Type == Refunded ? null : await donors.IdentifyAsync(ngo, notification.Donor?.Id, new DonorDetails(notification.Donor?.Email, null), ct);
         var donationId = DonationIntake.DonationId(ngo, Provider.Generic, notification.Type == Refunded ? notification.RefundOf! : notification.Id!);
+        var mark = webhookId is null ? null
+            : new DeliveryMark(StableId.From("standard-webhook", ngo, webhookId), new StandardWebhookAccepted(ngo, webhookId, donationId, notification.Id!, now));
         var result = notification.Type == Refunded
             ? await intake.AcceptRefundAsync(new DonationRefunded(
                 ngo, donationId, Provider.Generic, notification.Id!, notification.RefundOf!, notification.AmountMinor!.Value,
-                notification.Currency!, RefundKinds.Refund, notification.OccurredAt!.Value, now), ct)
+                notification.Currency!, RefundKinds.Refund, notification.OccurredAt!.Value, now), ct, mark)
             : await intake.AcceptAsync(new DonationReceived(
                 ngo, donationId, Provider.Generic, notification.Id!, notification.AmountMinor!.Value, notification.Currency!,
                 notification.OccurredAt!.Value, notification.ClickId, notification.FundraiserId, notification.SubscriptionId,
-                donor?.Id, now, DonorSealed: donor?.Sealed), ct);
+                donor?.Id, now, DonorSealed: donor?.Sealed), ct, mark);
         return result.Outcome is { } outcome
             ? TypedResults.Ok(new { status = outcome == Intake.Accepted ? "accepted" : "duplicate", donationId })
             : Problems.Unprocessable(result.Problem!);
     }
+
+    /// <summary>
+    /// The generic body, flat or in the Standard Webhooks envelope <c>{type, timestamp, data: {…}}</c>, whose <c>data</c>
+    /// holds the other fields and whose <c>timestamp</c> is when the donation occurred unless <c>data.occurredAt</c> says.
+    /// </summary>
+    private static GenericNotification? Read(byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            return root.Deserialize<GenericNotification>(Json);
+        var envelope = root.Deserialize<Envelope>(Json)!;
+        var inner = data.Deserialize<GenericNotification>(Json)!;
+        return inner with { Type = envelope.Type ?? inner.Type, OccurredAt = inner.OccurredAt ?? envelope.Timestamp };
+    }
+
+    private sealed record Envelope(string? Type, DateTimeOffset? Timestamp);
 
     private const string Text = "a string";
 
     /// <summary>The form each field takes, for a person reading why the body was refused.</summary>
     private static readonly Dictionary<string, string> Forms = new()
     {
-        ["type"] = $"\"{Succeeded}\" or \"{Refunded}\"", ["id"] = Text, ["amountMinor"] = "an integer number of minor units (kopecks), such as 150000",
+        ["type"] = $"\"{Succeeded}\" or \"{Refunded}\"", ["timestamp"] = "an ISO 8601 time with offset", ["data"] = "an object of the generic fields", ["id"] = Text, ["amountMinor"] = "an integer number of minor units (kopecks), such as 150000",
         ["currency"] = "an ISO 4217 code such as \"RUB\"", ["occurredAt"] = "an ISO 8601 time with offset, such as \"2026-11-20T12:00:00+03:00\"",
         ["clickId"] = Text, ["fundraiserId"] = Text, ["subscriptionId"] = Text, ["refundOf"] = Text,
         ["donor"] = "an object {\"id\", \"email\"}", ["donor.id"] = Text, ["donor.email"] = Text,
