@@ -1,6 +1,7 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Dashboard;
 using Donations.Reporting.Donations;
+using Donations.Reporting.OutgoingWebhooks;
 using Donations.Reporting.Reconciliation;
 using Donations.Reporting.Storage;
 using Donations.Reporting.Reports;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddReportingStore();
 builder.AddReconciliation();
+builder.AddOutgoingWebhooks();
 builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
@@ -19,6 +21,7 @@ builder.AddDonationsMessaging(bus =>
     bus.AddConsumer<CatalogConsumer>();
     bus.AddConsumer<AcceptedMoneyConsumer>();
     bus.AddConsumer<ErasedDonorConsumer>();
+    bus.AddConsumer<DonationEventsConsumer>();
 });
 
 var app = builder.Build();
@@ -27,6 +30,7 @@ app.MapDashboard();
 app.MapReports();
 app.MapDonations();
 app.MapReconciliation();
+app.MapWebhookEndpoints();
 app.Run();
 
 public partial class Program;

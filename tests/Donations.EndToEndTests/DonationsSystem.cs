@@ -87,6 +87,9 @@ public class DonationsSystem : IAsyncLifetime
         return found;
     }
 
+    /// <summary>Kills a service with SIGKILL and starts it again on the same port, ready.</summary>
+    public Task<ServiceProcess> KillAndRestartAsync(ServiceProcess service, TimeSpan down) => _system.KillAndRestartAsync(service, down);
+
     /// <summary>Runs SQL in a service's own schema, for tests that damage stored data on purpose.</summary>
     public async Task ExecuteSqlAsync(string service, string sql)
     {

@@ -113,7 +113,7 @@ public static class ReportEndpoints
     /// Goal against money raised net of refunds, counting donations made by the deadline — even those reported after
     /// it — and every refund, whenever it came.
     /// </summary>
-    private static async Task<IReadOnlyList<FundraiserLine>> FundraiserLinesAsync(ReportSql sql, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IReadOnlyList<FundraiserLine>> FundraiserLinesAsync(ReportSql sql, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var fundraisers = await session.Query<FundraiserView>().Where(x => x.NgoId == sql.Query.Ngo).OrderBy(x => x.Deadline).ToListAsync(ct);
         var raised = (await sql.RowsAsync<CreditRow>($"""

@@ -1,5 +1,6 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
+using Donations.Reporting.OutgoingWebhooks;
 using Donations.Reporting.Reconciliation;
 using Donations.ServiceDefaults.Storage;
 
@@ -28,5 +29,10 @@ public static class ReportingStore
             options.Schema.For<AcceptedMoney>().Index(a => a.NgoId);
             options.Schema.For<ErasedDonor>();
             options.Schema.For<ClickFact>().Index(c => c.NgoId).Index(c => c.PostId);
+            options.Schema.For<WebhookEndpoint>().UseOptimisticConcurrency(true).Index(e => e.NgoId);
+            // The dispatcher's scan: pending deliveries by when they are due.
+            options.Schema.For<WebhookDelivery>().UseOptimisticConcurrency(true).Duplicate(d => d.Status).Duplicate(d => d.NextAttemptAt)
+                .Duplicate(d => d.EndpointId).Index([d => d.Status, d => d.NextAttemptAt]);
+            options.Schema.For<FundraiserMilestone>();
         });
 }

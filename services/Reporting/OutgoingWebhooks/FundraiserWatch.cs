@@ -1,0 +1,71 @@
+using Donations.Reporting.Catalog;
+using Donations.Reporting.Reports;
+using Donations.ServiceDefaults.Storage;
+using Marten;
+using Microsoft.Extensions.Options;
+
+namespace Donations.Reporting.OutgoingWebhooks;
+
+/// <summary>
+/// Raises <c>fundraiser.goal_reached</c> when a fundraiser's money (as its report counts it) first reaches the goal, and
+/// <c>fundraiser.ended</c> once its deadline has passed. A deadline is a moment, not a message, so fundraisers are looked
+/// at on a timer; each event is raised once, with its deliveries in the same transaction as its milestone.
+/// </summary>
+public sealed class FundraiserWatch(IDocumentStore store, WebhookOutbox outbox, TimeProvider clock, IOptions<OutgoingWebhookOptions> options, ILogger<FundraiserWatch> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FundraiserWatchSeconds));
+        do
+        {
+            try
+            {
+                await WatchAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Fundraisers could not be watched for webhooks; tried again in {Seconds} s", options.Value.FundraiserWatchSeconds);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task WatchAsync(CancellationToken ct)
+    {
+        await using var session = store.LightweightSession();
+        var raised = (await session.Query<FundraiserMilestone>().Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+        var open = (await session.Query<FundraiserView>().ToListAsync(ct))
+            .Where(f => !raised.Contains(MilestoneId(f.NgoId, f.FundraiserId, WebhookEventTypes.FundraiserGoalReached))
+                        || !raised.Contains(MilestoneId(f.NgoId, f.FundraiserId, WebhookEventTypes.FundraiserEnded)))
+            .Select(f => f.NgoId).Distinct().ToList();
+        var now = clock.GetUtcNow();
+        var written = 0;
+        foreach (var ngo in open)
+        {
+            var (query, _) = ReportQuery.Of(ngo, null, null, null, null, null);
+            foreach (var line in await ReportEndpoints.FundraiserLinesAsync(new ReportSql(session, query!), session, clock, ct))
+            {
+                if (line.RaisedMinor >= line.GoalMinor && line.GoalMinor > 0)
+                    written += await RaiseAsync(session, ngo, line, WebhookEventTypes.FundraiserGoalReached, raised, now, ct);
+                if (now > line.Deadline) written += await RaiseAsync(session, ngo, line, WebhookEventTypes.FundraiserEnded, raised, now, ct);
+            }
+        }
+        await session.SaveChangesAsync(ct);
+        if (written > 0) outbox.Written();
+    }
+
+    private async Task<int> RaiseAsync(IDocumentSession session, string ngo, FundraiserLine line, string type, HashSet<string> raised, DateTimeOffset now, CancellationToken ct)
+    {
+        var id = MilestoneId(ngo, line.FundraiserId, type);
+        if (!raised.Add(id)) return 0;
+        session.Insert(new FundraiserMilestone(id, ngo, line.FundraiserId, type, now));
+        var data = new
+        {
+            ngoId = ngo, fundraiserId = line.FundraiserId, title = line.Title, campaignId = line.CampaignId, currency = line.Currency, goalMinor = line.GoalMinor,
+            raisedMinor = line.RaisedMinor, percent = line.Percent, donations = line.Donations, donors = line.Donors, deadline = line.Deadline, status = line.Status,
+        };
+        return await outbox.EnqueueAsync(session, ngo, type, StableId.From(type, ngo, line.FundraiserId), now, data, now, ct);
+    }
+
+    private static string MilestoneId(string ngo, string fundraiserId, string type) => $"{ngo}/{fundraiserId}/{type}";
+}
