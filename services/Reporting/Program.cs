@@ -1,6 +1,7 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Dashboard;
 using Donations.Reporting.Donations;
+using Donations.Reporting.Export;
 using Donations.Reporting.OutgoingWebhooks;
 using Donations.Reporting.Reconciliation;
 using Donations.Reporting.Storage;
@@ -31,6 +32,7 @@ app.MapReports();
 app.MapDonations();
 app.MapReconciliation();
 app.MapWebhookEndpoints();
+app.MapExport();
 app.Run();
 
 public partial class Program;

@@ -4,6 +4,7 @@ using Donations.LoadTests;
 // dotnet run -c Release --project tests/Donations.LoadTests -- reports [donations] [clicks]
 // dotnet run -c Release --project tests/Donations.LoadTests -- steady [donors per second] [seconds]
 // dotnet run -c Release --project tests/Donations.LoadTests -- burst [clicks] [visitors] [webhooks]
+// dotnet run -c Release --project tests/Donations.LoadTests -- export [rows]
 // dotnet run -c Release --project tests/Donations.LoadTests -- faults [instances] [seconds of load per fault] [cluster]   (root; see infra/faults.sh)
 // Needs PostgreSQL and RabbitMQ (bash infra/up.sh) and the solution built in Release.
 var command = args.FirstOrDefault() ?? "ingest";
@@ -19,6 +20,17 @@ switch (command)
         Console.WriteLine("| report | p50 | p95 |");
         Console.WriteLine("|---|---|---|");
         foreach (var r in latencies) Console.WriteLine($"| `{r.What}` | {r.P50Ms:N0} ms | {r.P99Ms:N0} ms |");
+        return 0;
+    case "export":
+        var exportRows = args.Length > 1 ? int.Parse(args[1]) : 1_000_000;
+        var (idleRss, exports) = await ExportBenchmark.RunAsync(exportRows);
+        Console.WriteLine($"Export benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {exportRows:N0} donations and clicks; Reporting RSS idle {idleRss:N0} MiB");
+        Console.WriteLine();
+        Console.WriteLine("| export | rows | MiB | seconds | rows/s | Reporting RSS before | at a tenth | at the end | peak while streaming |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var e in exports)
+            Console.WriteLine($"| `{e.What}` | {e.Rows:N0} | {e.Bytes / 1048576.0:N0} | {e.Elapsed.TotalSeconds:N1} | {e.Rows / e.Elapsed.TotalSeconds:N0} | " +
+                              $"{e.RssBeforeMiB:N0} MiB | {e.RssAtTenthMiB:N0} MiB | {e.RssAtEndMiB:N0} MiB | {e.PeakRssMiB:N0} MiB |");
         return 0;
     case "ingest":
         var seconds = args.Length > 1 ? int.Parse(args[1]) : 15;
@@ -76,6 +88,6 @@ switch (command)
                               $"{o.PaymentsMinor - o.RefundsMinor:N0} | {o.ReportedGross - o.ReportedRefunded:N0} | {o.Reconciliation} | {o.Stuck} | {o.InErrorQueues} | {o.Retries:N0} |");
         return outcomes.All(o => o.Passed) ? 0 : 1;
     default:
-        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks] | steady [rate] [seconds] | burst [clicks] [visitors] [webhooks] | faults [instances] [seconds] [cluster]");
+        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks] | steady [rate] [seconds] | burst [clicks] [visitors] [webhooks] | export [rows] | faults [instances] [seconds] [cluster]");
         return 2;
 }

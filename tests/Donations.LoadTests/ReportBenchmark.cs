@@ -66,7 +66,7 @@ public static class ReportBenchmark
         return results;
     }
 
-    private static IDocumentStore ReportingStore(string run)
+    internal static IDocumentStore ReportingStore(string run)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration["ConnectionStrings:postgres"] = LocalSystem.Postgres;
@@ -77,7 +77,7 @@ public static class ReportBenchmark
         return builder.Build().Services.GetRequiredService<IDocumentStore>(); // the host is never started
     }
 
-    private static async Task SeedAsync(IDocumentStore store, string ngo, int donations, int clicks)
+    internal static async Task SeedAsync(IDocumentStore store, string ngo, int donations, int clicks)
     {
         var random = new Random(2026);
         var start = DateTimeOffset.UtcNow.AddDays(-365);
