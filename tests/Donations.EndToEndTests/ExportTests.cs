@@ -98,3 +98,22 @@ public class ExportTests(DonationsSystem system)
         }
     }
 }
+
+/// <summary>What integrators read first: the OpenAPI documents list the protocol routes.</summary>
+[Collection(SystemCollection.Name)]
+public class ProtocolsOpenApiTests(DonationsSystem system)
+{
+    [Fact]
+    public async Task The_openapi_documents_show_the_export_the_webhook_endpoints_and_both_webhook_schemes()
+    {
+        var reporting = (await system.Client(system.Reporting).GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!["paths"]!.AsObject();
+        Assert.Contains("/api/ngos/{ngo}/export/{kind}", reporting.Select(p => p.Key));
+        foreach (var path in new[] { "/api/ngos/{ngo}/webhook-endpoints", "/api/ngos/{ngo}/webhook-endpoints/{id}/deliveries", "/api/ngos/{ngo}/webhook-endpoints/{id}/deliveries/{deliveryId}/replay" })
+            Assert.Contains(path, reporting.Select(p => p.Key));
+        Assert.Contains("secret", reporting["/api/ngos/{ngo}/webhook-endpoints"]!["post"]!.ToJsonString());
+
+        var ingestion = (await system.Client(system.Ingestion).GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!["paths"]!.AsObject();
+        Assert.Contains("webhook-signature", ingestion["/webhooks/generic/{ngo}"]!.ToJsonString());
+        Assert.Contains("confirm, cancel", ingestion["/webhooks/cloudpayments/{ngo}/{kind}"]!.ToJsonString());
+    }
+}

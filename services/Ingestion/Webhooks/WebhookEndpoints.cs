@@ -19,8 +19,10 @@ public static class WebhookEndpoints
             DonationsTelemetry.Webhooks.Add(1, new KeyValuePair<string, object?>("provider", provider), new KeyValuePair<string, object?>("status", status));
             return result;
         });
-        webhooks.MapPost("/generic/{ngo}", GenericWebhook.Receive);
-        webhooks.MapPost("/cloudpayments/{ngo}/{kind?}", CloudPaymentsWebhook.Receive);
+        webhooks.MapPost("/generic/{ngo}", GenericWebhook.Receive)
+            .WithSummary("Our JSON format, signed with Donations-Signature or per Standard Webhooks 1.0 (webhook-id, webhook-timestamp, webhook-signature).");
+        webhooks.MapPost("/cloudpayments/{ngo}/{kind?}", CloudPaymentsWebhook.Receive)
+            .WithSummary("CloudPayments notifications; kind is check, pay, confirm, cancel, fail, refund or recurrent (read from the body when left out).");
         webhooks.MapPost("/vk/{ngo}", VkWebhook.Receive);
         webhooks.MapPost("/yookassa/{ngo}", YooKassaWebhook.Receive);
     }

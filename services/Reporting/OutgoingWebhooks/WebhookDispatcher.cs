@@ -150,13 +150,24 @@ public sealed class WebhookDispatcher(
     private async Task<(WebhookAttempt Attempt, TimeSpan? RetryAfter)> SendAsync(WebhookEndpoint endpoint, WebhookDelivery delivery, TimeSpan timeout, CancellationToken ct)
     {
         var at = clock.GetUtcNow();
+        var replay = delivery.Attempts > 0 && delivery.ScheduledAttempts == 0;
+        string secret;
+        try
+        {
+            secret = secrets.Unprotect(endpoint.ProtectedSecret);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The key ring that encrypted it is gone (an instance without persisted Data Protection keys was replaced).
+            return (new WebhookAttempt(at, null, 0, "The endpoint's secret cannot be decrypted with this instance's Data Protection keys; register the endpoint again.", replay), null);
+        }
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation(StandardWebhookSignature.IdHeader, delivery.MessageId);
         request.Headers.TryAddWithoutValidation(StandardWebhookSignature.TimestampHeader, at.ToUnixTimeSeconds().ToString());
         request.Headers.TryAddWithoutValidation(StandardWebhookSignature.SignatureHeader,
-            StandardWebhookSignature.Sign(secrets.Unprotect(endpoint.ProtectedSecret), delivery.MessageId, at.ToUnixTimeSeconds(), body));
+            StandardWebhookSignature.Sign(secret, delivery.MessageId, at.ToUnixTimeSeconds(), body));
         var watch = Stopwatch.StartNew();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
@@ -164,13 +175,13 @@ public sealed class WebhookDispatcher(
         {
             using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var code = (int)response.StatusCode;
-            return (new WebhookAttempt(at, code, watch.ElapsedMilliseconds, code is >= 200 and < 300 ? null : $"HTTP {code}", delivery.Attempts > 0 && delivery.ScheduledAttempts == 0),
+            return (new WebhookAttempt(at, code, watch.ElapsedMilliseconds, code is >= 200 and < 300 ? null : $"HTTP {code}", replay),
                 response.Headers.RetryAfter?.Delta ?? (response.Headers.RetryAfter?.Date - at));
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             var error = e is OperationCanceledException ? $"No answer within {timeout.TotalSeconds:0.#} s" : e.Message;
-            return (new WebhookAttempt(at, null, watch.ElapsedMilliseconds, error, delivery.Attempts > 0 && delivery.ScheduledAttempts == 0), null);
+            return (new WebhookAttempt(at, null, watch.ElapsedMilliseconds, error, replay), null);
         }
     }
 

@@ -45,14 +45,17 @@ public static class WebhookEndpointsApi
     public static void MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var endpoints = app.MapGroup("/api/ngos/{ngo}/webhook-endpoints").RequireNgoKey(NgoRoles.Manager).WithTags("Webhook endpoints");
-        endpoints.MapPost("/", Register);
-        endpoints.MapGet("/", List);
-        endpoints.MapGet("/{id}", Get);
-        endpoints.MapPut("/{id}", Change);
-        endpoints.MapDelete("/{id}", Delete);
-        endpoints.MapGet("/{id}/deliveries", Deliveries);
-        endpoints.MapGet("/{id}/deliveries/{deliveryId}", Delivery);
-        endpoints.MapPost("/{id}/deliveries/{deliveryId}/replay", Replay);
+        endpoints.MapPost("/", Register).Produces<CreatedWebhookEndpoint>(StatusCodes.Status201Created)
+            .WithSummary("Registers an endpoint for Standard Webhooks; the answer shows its signing secret, once.");
+        endpoints.MapGet("/", List).Produces<IReadOnlyList<WebhookEndpointResponse>>();
+        endpoints.MapGet("/{id}", Get).Produces<WebhookEndpointResponse>();
+        endpoints.MapPut("/{id}", Change).Produces<WebhookEndpointResponse>().WithSummary("Changes the URL, events or description; enabled: true turns it on again.");
+        endpoints.MapDelete("/{id}", Delete).Produces(StatusCodes.Status204NoContent);
+        endpoints.MapGet("/{id}/deliveries", Deliveries).Produces<IReadOnlyList<DeliveryResponse>>()
+            .WithSummary("The delivery log, newest first: status, attempts, response codes and latency.");
+        endpoints.MapGet("/{id}/deliveries/{deliveryId}", Delivery).Produces<DeliveryResponse>();
+        endpoints.MapPost("/{id}/deliveries/{deliveryId}/replay", Replay).Produces<DeliveryResponse>(StatusCodes.Status202Accepted)
+            .WithSummary("Sends the delivery again now.");
     }
 
     private static async Task<IResult> Register(
