@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Playwright;
 
 namespace Donations.EndToEndTests;
 
@@ -250,5 +251,43 @@ public class OutgoingWebhooksTests(OutgoingWebhooksSystem system)
 
         await Eventually.Async(() => Task.FromResult(Receiver.At(endpoint.Name).Where(Answered200).Select(r => r.Data.Str("providerTxId")).ToHashSet()
             .SetEquals(before.Concat(during))), "every event, from before and during the restart, is delivered", seconds: 60);
+    }
+
+    [Fact]
+    public async Task A_manager_adds_an_endpoint_on_the_webhooks_page_sees_its_secret_once_and_reads_the_delivery_log()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var name = Name();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = DashboardTests.Chromium, Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(system.Reporting.BaseAddress, "webhooks.html").ToString());
+        await page.GetByTestId("ngo-id").FillAsync(ngo.NgoId);
+        await page.GetByTestId("manager-key").FillAsync(ngo.ManagerKey);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await page.GetByTestId("url").FillAsync(Receiver.Url(name));
+        await page.GetByTestId("add").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("secret")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^whsec_"));
+        var secret = await page.GetByTestId("secret").TextContentAsync();
+        await Assertions.Expect(page.GetByTestId("endpoint-state")).ToHaveTextAsync("включён");
+        var endpoint = (await Manager(ngo).GetFromJsonAsync<JsonArray>($"/api/ngos/{ngo.NgoId}/webhook-endpoints"))!.Single()!;
+        Assert.Equal(Receiver.Url(name), endpoint.Str("url"));
+        Receiver.Expect(name, secret!);
+
+        await DonateAsync(ngo, "page-1", 42_00);
+        var added = new Endpoint(endpoint.Str("id"), secret!, name);
+        Assert.True((await ReceivedAsync(added, Answered200, "the page's endpoint receives the donation")).Verified);
+        await Eventually.Async(async () => (await DeliveriesAsync(ngo, added)).Single()!.Str("status") == "delivered", "the delivery is logged");
+        await page.GetByTestId("show-log").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("delivery-status")).ToHaveTextAsync("доставлено");
+        await Assertions.Expect(page.GetByTestId("delivery-code")).ToHaveTextAsync("200");
+
+        await page.ReloadAsync();
+        Assert.DoesNotContain(secret!, await page.ContentAsync());
     }
 }
