@@ -11,23 +11,27 @@ namespace Donations.Reporting.OutgoingWebhooks;
 /// <c>fundraiser.ended</c> once its deadline has passed. A deadline is a moment, not a message, so fundraisers are looked
 /// at on a timer; each event is raised once, with its deliveries in the same transaction as its milestone.
 /// </summary>
-public sealed class FundraiserWatch(IDocumentStore store, WebhookOutbox outbox, TimeProvider clock, IOptions<OutgoingWebhookOptions> options, ILogger<FundraiserWatch> logger)
+public sealed class FundraiserWatch(
+    IDocumentStore store, WebhookOutbox outbox, Leadership leadership, TimeProvider clock, IOptions<OutgoingWebhookOptions> options, ILogger<FundraiserWatch> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>One replica watches at a time; a milestone's insert would refuse a second one anyway.</summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => leadership.RunAsLeaderAsync("fundraiser-watch", WatchEveryAsync, _ => { }, stoppingToken);
+
+    private async Task WatchEveryAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.FundraiserWatchSeconds));
         do
         {
             try
             {
-                await WatchAsync(stoppingToken);
+                await WatchAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Fundraisers could not be watched for webhooks; tried again in {Seconds} s", options.Value.FundraiserWatchSeconds);
             }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        } while (await timer.WaitForNextTickAsync(ct));
     }
 
     private async Task WatchAsync(CancellationToken ct)
