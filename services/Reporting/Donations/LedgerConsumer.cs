@@ -1,4 +1,5 @@
 using Donations.Contracts.Attribution;
+using Donations.Reporting.OutgoingWebhooks;
 using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using MassTransit;
@@ -21,6 +22,7 @@ public sealed class LedgerConsumer(IDocumentSession session) : IConsumer<Donatio
         var view = await session.LoadAsync<DonationView>(decided.DonationId, ct);
         if (view is null) session.Insert(DonationView.Of(decided));
         else if (view.Latest.Revision < decided.Revision) session.Update(view.Show(decided));
+        FundraiserWatch.MarkCredited(session, decided, DateTimeOffset.UtcNow);
         await session.SaveChangesAsync(ct);
 
         if (view is null)

@@ -1,3 +1,4 @@
+using Donations.Contracts.Attribution;
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Reports;
 using Donations.ServiceDefaults.Storage;
@@ -25,6 +26,8 @@ public sealed class FundraiserWatch(
         {
             try
             {
+                // A scan on a timer is not anyone's request: left untraced, as the dispatcher's poll.
+                using var untraced = OpenTelemetry.SuppressInstrumentationScope.Begin();
                 await WatchAsync(ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -34,17 +37,26 @@ public sealed class FundraiserWatch(
         } while (await timer.WaitForNextTickAsync(ct));
     }
 
+    /// <summary>
+    /// Looks only at fundraisers whose money changed since the last look (<see cref="FundraiserToCheck"/>) and at those
+    /// past their deadline without an end raised; the money is the fundraiser report's own sum, per NGO looked at.
+    /// </summary>
     private async Task WatchAsync(CancellationToken ct)
     {
         await using var session = store.LightweightSession();
-        var raised = (await session.Query<FundraiserMilestone>().Select(m => m.Id).ToListAsync(ct)).ToHashSet();
-        var open = (await session.Query<FundraiserView>().ToListAsync(ct))
-            .Where(f => !raised.Contains(MilestoneId(f.NgoId, f.FundraiserId, WebhookEventTypes.FundraiserGoalReached))
-                        || !raised.Contains(MilestoneId(f.NgoId, f.FundraiserId, WebhookEventTypes.FundraiserEnded)))
-            .Select(f => f.NgoId).Distinct().ToList();
         var now = clock.GetUtcNow();
+        var changed = await session.Query<FundraiserToCheck>().ToListAsync(ct);
+        var ended = (await session.Query<FundraiserMilestone>().Where(m => m.Type == WebhookEventTypes.FundraiserEnded).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+        var due = (await session.Query<FundraiserView>().Where(f => f.Deadline < now).ToListAsync(ct))
+            .Where(f => !ended.Contains(MilestoneId(f.NgoId, f.FundraiserId, WebhookEventTypes.FundraiserEnded))).ToList();
+        var ngos = changed.Select(c => c.NgoId).Concat(due.Select(f => f.NgoId)).Distinct().ToList();
+        if (ngos.Count == 0) return;
+
+        var reached = (await session.LoadManyAsync<FundraiserMilestone>(ct,
+            changed.Select(c => MilestoneId(c.NgoId, c.FundraiserId, WebhookEventTypes.FundraiserGoalReached)))).Select(m => m.Id).ToHashSet();
+        var raised = reached.Concat(ended).ToHashSet();
         var written = 0;
-        foreach (var ngo in open)
+        foreach (var ngo in ngos)
         {
             var (query, _) = ReportQuery.Of(ngo, null, null, null, null, null);
             foreach (var line in await ReportEndpoints.FundraiserLinesAsync(new ReportSql(session, query!), session, clock, ct))
@@ -54,6 +66,8 @@ public sealed class FundraiserWatch(
                 if (now > line.Deadline) written += await RaiseAsync(session, ngo, line, WebhookEventTypes.FundraiserEnded, raised, now, ct);
             }
         }
+        // A fundraiser marked again while this look ran keeps its new mark for the next look.
+        foreach (var mark in changed) session.DeleteWhere<FundraiserToCheck>(c => c.Id == mark.Id && c.Mark == mark.Mark);
         await session.SaveChangesAsync(ct);
         if (written > 0) outbox.Written();
     }
@@ -72,4 +86,11 @@ public sealed class FundraiserWatch(
     }
 
     private static string MilestoneId(string ngo, string fundraiserId, string type) => $"{ngo}/{fundraiserId}/{type}";
+
+    /// <summary>Marks the fundraisers a ledger revision credits, in the revision's own transaction, for the next look.</summary>
+    public static void MarkCredited(IDocumentSession session, DonationAttributed decided, DateTimeOffset now)
+    {
+        foreach (var fundraiser in decided.Credits.Select(c => c.FundraiserId).OfType<string>().Distinct())
+            session.Store(new FundraiserToCheck(ViewKey.Of(decided.NgoId, fundraiser), decided.NgoId, fundraiser, Guid.NewGuid(), now));
+    }
 }

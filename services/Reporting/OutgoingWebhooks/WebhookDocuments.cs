@@ -72,3 +72,9 @@ public sealed class WebhookDelivery
 
 /// <summary>A fundraiser event already raised (goal reached, ended): each is raised once, whoever listens at the time.</summary>
 public sealed record FundraiserMilestone(string Id, string NgoId, string FundraiserId, string Type, DateTimeOffset At);
+
+/// <summary>
+/// A fundraiser whose money changed since the fundraiser watch last looked (written with the ledger revision);
+/// <see cref="Mark"/> is new with each write, so the watch removes only the mark it saw.
+/// </summary>
+public sealed record FundraiserToCheck(string Id, string NgoId, string FundraiserId, Guid Mark, DateTimeOffset MarkedAt);

@@ -34,5 +34,6 @@ public static class ReportingStore
             options.Schema.For<WebhookDelivery>().UseOptimisticConcurrency(true).Duplicate(d => d.Status).Duplicate(d => d.NextAttemptAt)
                 .Duplicate(d => d.EndpointId).Index([d => d.Status, d => d.NextAttemptAt]);
             options.Schema.For<FundraiserMilestone>();
+            options.Schema.For<FundraiserToCheck>();
         });
 }
