@@ -45,6 +45,8 @@ public sealed class WebhookDispatcher(
     {
         var now = clock.GetUtcNow();
         List<WebhookDelivery> due;
+        // The poll runs every second: traced, it would bury real traces (and every attempt is traced on its own).
+        using (OpenTelemetry.SuppressInstrumentationScope.Begin())
         await using (var query = store.QuerySession())
         {
             var disabled = await query.Query<WebhookEndpoint>().Where(e => !e.Enabled).Select(e => e.Id).ToListAsync(ct);
