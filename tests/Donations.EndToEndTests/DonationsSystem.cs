@@ -4,8 +4,8 @@ using Donations.Testing;
 namespace Donations.EndToEndTests;
 
 /// <summary>
-/// The whole system for one test run (<see cref="LocalSystem"/>), with a stand-in for YooKassa's API and a way to
-/// publish contract messages straight into the run's RabbitMQ.
+/// The whole system for one test run (<see cref="LocalSystem"/>), with a stand-in for YooKassa's API, a local receiver of
+/// outgoing webhooks and a way to publish contract messages straight into the run's RabbitMQ.
 /// </summary>
 public class DonationsSystem : IAsyncLifetime
 {
@@ -16,6 +16,7 @@ public class DonationsSystem : IAsyncLifetime
 
     public FakeYooKassa YooKassa { get; private set; } = null!;
     public FakeVk Vk { get; private set; } = null!;
+    public WebhookReceiver Receiver { get; private set; } = null!;
     public ServiceProcess Ingestion => _system.Ingestion;
     public ServiceProcess Attribution => _system.Attribution;
     public ServiceProcess Reporting => _system.Reporting;
@@ -30,6 +31,7 @@ public class DonationsSystem : IAsyncLifetime
     {
         YooKassa = await FakeYooKassa.StartAsync(LocalSystem.FreePort());
         Vk = await FakeVk.StartAsync(LocalSystem.FreePort());
+        Receiver = await WebhookReceiver.StartAsync();
         var environment = new Dictionary<string, string>
         {
             ["Donations__YooKassaApiUrl"] = YooKassa.BaseAddress.ToString(),
@@ -38,6 +40,14 @@ public class DonationsSystem : IAsyncLifetime
             // Reconcile every second, and call a difference older than two seconds a mismatch, so tests see both soon.
             ["Reconciliation__GraceSeconds"] = "2",
             ["Reconciliation__IntervalSeconds"] = "1",
+            // Outgoing webhooks retry every second or two, wait two seconds for an answer and disable an endpoint after
+            // 20 s of failure, to the local receiver, so the schedule's behaviour shows within a test.
+            ["OutgoingWebhooks__RetrySeconds"] = string.Join(',', Enumerable.Repeat("1", 10).Concat(Enumerable.Repeat("2", 10))),
+            ["OutgoingWebhooks__TimeoutSeconds"] = "2",
+            ["OutgoingWebhooks__DisableAfterSeconds"] = "20",
+            ["OutgoingWebhooks__PollSeconds"] = "0.5",
+            ["OutgoingWebhooks__FundraiserWatchSeconds"] = "1",
+            ["OutgoingWebhooks__AllowInsecureTargets"] = "true",
         };
         foreach (var (key, value) in Settings ?? new Dictionary<string, string>()) environment[key] = value;
         _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), postgres: Postgres, environment: environment,
@@ -135,6 +145,7 @@ public class DonationsSystem : IAsyncLifetime
         await _system.DisposeAsync();
         await YooKassa.DisposeAsync();
         await Vk.DisposeAsync();
+        await Receiver.DisposeAsync();
     }
 }
 

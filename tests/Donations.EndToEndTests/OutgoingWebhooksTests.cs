@@ -6,45 +6,9 @@ using Microsoft.Playwright;
 
 namespace Donations.EndToEndTests;
 
-/// <summary>
-/// A system whose outgoing webhooks retry every second or two, wait one second for an answer and disable an endpoint
-/// after 20 s of failure, with a local receiver, so the schedule's behaviour shows within a test.
-/// </summary>
-public sealed class OutgoingWebhooksSystem : DonationsSystem
-{
-    public WebhookReceiver Receiver { get; private set; } = null!;
-
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["OutgoingWebhooks__RetrySeconds"] = string.Join(',', Enumerable.Repeat("1", 10).Concat(Enumerable.Repeat("2", 10))),
-        ["OutgoingWebhooks__TimeoutSeconds"] = "1",
-        ["OutgoingWebhooks__DisableAfterSeconds"] = "20",
-        ["OutgoingWebhooks__PollSeconds"] = "0.2",
-        ["OutgoingWebhooks__FundraiserWatchSeconds"] = "1",
-        ["OutgoingWebhooks__AllowInsecureTargets"] = "true",
-    };
-
-    public override async Task InitializeAsync()
-    {
-        Receiver = await WebhookReceiver.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Receiver.DisposeAsync();
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class OutgoingWebhooksCollection : ICollectionFixture<OutgoingWebhooksSystem>
-{
-    public const string Name = "outgoing-webhooks";
-}
-
-[Collection(OutgoingWebhooksCollection.Name)]
-public class OutgoingWebhooksTests(OutgoingWebhooksSystem system)
+/// <summary>Outgoing webhooks to a local receiver that fails, times out and recovers, as an NGO's server would.</summary>
+[Collection(SystemCollection.Name)]
+public class OutgoingWebhooksTests(DonationsSystem system)
 {
     private WebhookReceiver Receiver => system.Receiver;
 

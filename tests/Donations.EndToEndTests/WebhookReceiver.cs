@@ -84,7 +84,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         Requests.Enqueue(new Received(name, request.Headers["webhook-id"].ToString(), JsonNode.Parse(body)!.AsObject(), verified, answer, DateTimeOffset.UtcNow));
         if (answer == Silence)
         {
-            await Task.Delay(TimeSpan.FromSeconds(4));
+            await Task.Delay(TimeSpan.FromSeconds(5));
             return Results.Ok();
         }
         return Results.StatusCode(answer);
