@@ -83,7 +83,9 @@ public static class NgoAccess
         while (true)
         {
             if (await session.LoadAsync<ApiKey>(hash, ct) is { } granted) return granted;
-            if (ngo is null || DateTime.UtcNow >= deadline || await session.Query<ApiKey>().AnyAsync(k => k.NgoId == ngo, ct)) return null;
+            if (ngo is null || DateTime.UtcNow >= deadline) return null;
+            // The NGO's keys arrive together: once any is here, one more look at this one is the answer.
+            if (await session.Query<ApiKey>().AnyAsync(k => k.NgoId == ngo, ct)) return await session.LoadAsync<ApiKey>(hash, ct);
             await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
         }
     }
