@@ -26,7 +26,7 @@ public sealed class SpanChainTests : IAsyncLifetime
 {
     private const string Secret = "tracing-generic-secret-0123456789";
     private readonly string _run = $"trace{DateTime.UtcNow:MMddHHmmss}{Random.Shared.Next(1000, 9999)}";
-    private readonly List<Activity> _spans = [];
+    private readonly LockedSpans _spans = new();
     private readonly HttpClient _management = new() { BaseAddress = new Uri($"http://{LocalSystem.RabbitHost}:15672/api/") };
     private WebApplicationFactory<ingestion::Program> _ingestion = null!;
     private WebApplicationFactory<attribution::Program> _attribution = null!;
@@ -84,7 +84,7 @@ public sealed class SpanChainTests : IAsyncLifetime
         await Task.Delay(500); // the last consumer span ends just after its commit
 
         Activity[] spans;
-        lock (_spans) spans = _spans.DistinctBy(s => s.SpanId).ToArray();
+        spans = _spans.Snapshot().DistinctBy(s => s.SpanId).ToArray();
         var root = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/webhooks/generic", StringComparison.Ordinal));
         var trace = spans.Where(s => s.TraceId == root.TraceId).ToList();
         var names = string.Join("\n", trace.Select(s => $"{s.Source.Name}: {s.DisplayName}"));
@@ -110,4 +110,21 @@ public sealed class SpanChainTests : IAsyncLifetime
         foreach (var service in new[] { "ingestion", "attribution", "reporting" })
             await new NpgsqlCommand($"DROP SCHEMA IF EXISTS {service}_{_run} CASCADE", connection).ExecuteNonQueryAsync();
     }
+}
+
+/// <summary>The exporter adds spans from the services' threads while the test reads them: every access takes the lock.</summary>
+internal sealed class LockedSpans : ICollection<Activity>
+{
+    private readonly List<Activity> _spans = [];
+
+    public Activity[] Snapshot() { lock (_spans) return [.. _spans]; }
+    public void Add(Activity item) { lock (_spans) _spans.Add(item); }
+    public void Clear() { lock (_spans) _spans.Clear(); }
+    public bool Contains(Activity item) { lock (_spans) return _spans.Contains(item); }
+    public void CopyTo(Activity[] array, int arrayIndex) { lock (_spans) _spans.CopyTo(array, arrayIndex); }
+    public bool Remove(Activity item) { lock (_spans) return _spans.Remove(item); }
+    public int Count { get { lock (_spans) return _spans.Count; } }
+    public bool IsReadOnly => false;
+    public IEnumerator<Activity> GetEnumerator() => ((IEnumerable<Activity>)Snapshot()).GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
