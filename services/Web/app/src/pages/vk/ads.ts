@@ -1,5 +1,6 @@
 import { ApiError } from "../../core/api";
 import { el, fill } from "../../core/dom";
+import { campaignsOf } from "../../core/campaigns";
 import type { Ctx, Page } from "../page";
 
 // VK Ads: the ads account (read with the connection's user token) and which of our campaigns each VK Ads campaign
@@ -7,7 +8,6 @@ import type { Ctx, Page } from "../page";
 // replacing each day, never adding it twice.
 interface Mapping { adsCampaignId: number; campaignId: string; source: "own" | "vk_grant" }
 interface AdsConnection { accountId: number; campaigns: Mapping[]; connectedAt: string }
-interface CampaignLine { campaignId: string; name: string }
 
 const messages = {
   ru: {
@@ -42,7 +42,7 @@ async function render(ctx: Ctx): Promise<void> {
   const { t, api, format } = ctx;
   const [current, campaigns] = await Promise.all([
     api.get<AdsConnection>("vk/ads").catch((e) => { if (e instanceof ApiError && e.status === 404) return null; throw e; }),
-    api.get<CampaignLine[]>("reports/campaigns"),
+    campaignsOf(api, ctx.ngo),
   ]);
   const errors: Record<string, string> = Object.fromEntries(["accountId", "userToken@5", "userToken@15", "userToken", "campaignId"].map((k) => [k, t(`err.${k}`)]));
   errors["@503"] = t("err.503");

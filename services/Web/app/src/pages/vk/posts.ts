@@ -2,6 +2,7 @@ import QRCode from "qrcode";
 import { ApiError } from "../../core/api";
 import { append, el, fill } from "../../core/dom";
 import type { Ctx, Page } from "../page";
+import { campaignsOf, rememberCampaign } from "../../core/campaigns";
 import { connectionErrors } from "./connect";
 
 // The community's posts as VK shows them (text as text, views, likes, reposts, reach), each assigned to a campaign and
@@ -11,7 +12,6 @@ interface PostRow {
   id: string; publishedAt: string; text: string | null; views: number | null; likes: number | null; reposts: number | null; reach: number | null;
   campaignId: string | null; fundraiserId: string | null; links: { code: string; url: string }[]; fromVk: boolean; refreshedAt: string | null;
 }
-interface CampaignLine { campaignId: string; name: string }
 interface FundraiserLine { fundraiserId: string; title: string; campaignId: string | null }
 
 const messages = {
@@ -47,15 +47,10 @@ async function render(ctx: Ctx): Promise<void> {
   const status = el("div", { "data-testid": "posts-status" });
   const [list, campaigns, fundraisers, connected] = await Promise.all([
     api.get<{ posts: PostRow[] }>("posts"),
-    api.get<CampaignLine[]>("reports/campaigns"),
+    campaignsOf(api, ctx.ngo),
     api.get<FundraiserLine[]>("reports/fundraisers"),
     api.get("vk").then(() => true, (e) => { if (e instanceof ApiError && e.status === 404) return false; throw e; }),
   ]);
-  // Reports learn a new campaign a moment later: the ones made here are kept for this tab until they show there.
-  const recent = `donations.campaigns.${ctx.ngo}`;
-  const made = (JSON.parse(sessionStorage.getItem(recent) ?? "[]") as CampaignLine[]).filter((c) => !campaigns.some((k) => k.campaignId === c.campaignId));
-  sessionStorage.setItem(recent, JSON.stringify(made));
-  campaigns.push(...made);
   const names = new Map(campaigns.map((c) => [c.campaignId, c.name]));
   const titles = new Map(fundraisers.map((f) => [f.fundraiserId, f.title]));
   const errors = Object.fromEntries(["campaignId", "targetUrl", "id", "@409"].map((k) => [k, t(`err.${k}`)]));
@@ -140,7 +135,7 @@ async function render(ctx: Ctx): Promise<void> {
         event.preventDefault();
         try {
           const created = await api.post<{ campaignId: string; name: string }>("campaigns", { name: campaignName.value.trim(), startsAt: new Date(Date.now() - 60_000).toISOString() });
-          sessionStorage.setItem(recent, JSON.stringify([...made, { campaignId: created.campaignId, name: created.name }]));
+          rememberCampaign(ctx.ngo, created);
           sessionStorage.setItem("donations.notice", t("campaignCreated", { name: created.name }));
           ctx.refresh();
         } catch (error) { fail(error); }
