@@ -170,7 +170,7 @@ public static class ReportEndpoints
             from donations group by provider, currency order by provider, currency
             """, ct);
         var payouts = (await session.Query<PayoutEntry>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct))
-            .Where(x => sql.Query.AsOf is null || x.OccurredAt <= sql.Query.AsOf).ToList();
+            .Where(x => (sql.Query.AsOf is null || x.OccurredAt <= sql.Query.AsOf) && sql.Query.Covers(x.OccurredAt)).ToList();
         var lines = received.Select(r => (r.Provider, r.Currency)).Union(payouts.Select(x => (x.Provider, x.Currency))).Order().Select(key =>
         {
             var r = received.FirstOrDefault(x => (x.Provider, x.Currency) == key);
@@ -199,20 +199,22 @@ public static class ReportEndpoints
             DateTimeOffset? until = i + 1 < changes.Count ? changes[i + 1].At : null;
             var bounds = new[] { since is null ? null : " and occurred_at >= ?", until is null ? null : " and occurred_at < ?" };
             var rows = await sql.RowsAsync<CreditRow>($"""
-                select jsonb_build_object('key', '', 'currency', currency, 'attributedMinor', sum(amount), 'donations', count(distinct post), 'donors', 0)
+                select jsonb_build_object('key', '', 'currency', currency, 'attributedMinor', sum(amount), 'donations', count(distinct id), 'donors', count(distinct post))
                 from credits where post is not null{string.Concat(bounds)} group by currency order by currency
                 """, ct, new[] { since, until }.OfType<DateTimeOffset>().Cast<object>().ToArray());
             var from = changes[i].At;
-            lines.AddRange(rows.Select(r => new VerificationPeriod(changes[i].Verified, from, until, r.Currency, r.AttributedMinor, r.Donations,
-                r.Donations > 0 ? r.AttributedMinor / r.Donations : 0)));
-            if (rows.Count == 0) lines.Add(new VerificationPeriod(changes[i].Verified, from, until, "", 0, 0, 0));
+            // Donors here holds the posts credited; per post is rounded to the nearest minor unit, never truncated.
+            lines.AddRange(rows.Select(r => new VerificationPeriod(changes[i].Verified, from, until, r.Currency, r.AttributedMinor, r.Donors,
+                VerificationPeriod.PerPost(r.AttributedMinor, r.Donors), r.Donations)));
+            if (rows.Count == 0) lines.Add(new VerificationPeriod(changes[i].Verified, from, until, "", 0, 0, 0, 0));
         }
         return sql.Query.Csv
-            ? Csv.File("verification", ["verified", "from", "until", "currency", "attributed_to_posts", "posts_credited", "per_post"],
+            ? Csv.File("verification", ["verified", "from", "until", "currency", "attributed_to_posts", "posts_credited", "per_post", "donations"],
                 lines.Select(l => new[]
                 {
                     l.Verified ? "true" : "false", l.From.ToString("O"), l.Until?.ToString("O"), l.Currency,
                     l.Currency == "" ? "" : Csv.Major(l.AttributedToPostsMinor, l.Currency), l.PostsCredited.ToString(), l.Currency == "" ? "" : Csv.Major(l.PerPostMinor, l.Currency),
+                    l.Donations.ToString(),
                 }))
             : TypedResults.Ok(lines);
     });
