@@ -33,7 +33,7 @@ public static class IngestionStore
                 CallbackHealth.Define(options);
             })
             .ForwardToBroker(
-                typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered),
+                typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered), typeof(CampaignChanged), typeof(FundraiserChanged),
                 typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded), typeof(DonorErased),
                 typeof(PostStatsRefreshed));
         builder.Services.AddSingleton<DonationIntake>();
