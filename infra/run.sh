@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole system locally with demo data: PostgreSQL and RabbitMQ (infra/up.sh), the three services,
-# then a demo NGO seeded through the public API and real signed webhooks. Keeps running; Ctrl-C stops
+# Runs the whole system locally with demo data: PostgreSQL and RabbitMQ (infra/up.sh), the three services and the
+# people's web app in front of them, then a demo NGO seeded through the public API and real signed webhooks. Keeps running; Ctrl-C stops
 # every service it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,18 +25,23 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-declare -A ports=([Ingestion]=5101 [Attribution]=5102 [Reporting]=5103)
+declare -A ports=([Ingestion]=5101 [Attribution]=5102 [Reporting]=5103 [Web]=5100)
 # Key rotations are answered once Attribution and Reporting have applied them.
 export Donations__Peers=${Donations__Peers:-http://127.0.0.1:5102,http://127.0.0.1:5103}
 # VK's API (a stand-in's address in tests); VK Ads shares VK's API unless told otherwise.
 export Vk__ApiBaseUrl=${Vk__ApiBaseUrl:-https://api.vk.com}
 export VkAds__ApiBaseUrl=${VkAds__ApiBaseUrl:-$Vk__ApiBaseUrl}
-for service in Ingestion Attribution Reporting; do
+# The web app passes /api on to the three services (its ReverseProxy section; these are its defaults too).
+export ReverseProxy__Clusters__ingestion__Destinations__main__Address=http://127.0.0.1:5101
+export ReverseProxy__Clusters__attribution__Destinations__main__Address=http://127.0.0.1:5102
+export ReverseProxy__Clusters__reporting__Destinations__main__Address=http://127.0.0.1:5103
+export Donations__WebAppUrl=${Donations__WebAppUrl:-http://127.0.0.1:5100/}
+for service in Ingestion Attribution Reporting Web; do
   dll="services/$service/bin/Release/net10.0/Donations.$service.dll"
   (cd "$(dirname "$dll")" && exec dotnet "$(basename "$dll")" --urls "http://127.0.0.1:${ports[$service]}") >"$logs/$service.log" 2>&1 &
   pids+=($!)
 done
-for service in Ingestion Attribution Reporting; do
+for service in Ingestion Attribution Reporting Web; do
   for _ in $(seq 1 120); do
     curl -fs "http://127.0.0.1:${ports[$service]}/health/ready" >/dev/null && break
     sleep 0.5
@@ -48,11 +53,13 @@ bash infra/seed-demo.sh
 
 cat <<INFO
 
-Donations is running (logs in $logs):
+Donations is running (logs in $logs).
+
+  >>> For people: http://127.0.0.1:5100/  — sign in with the demo NGO's id and its manager or viewer key printed above <<<
+
   Ingestion    http://127.0.0.1:5101   API page /api-docs, OpenAPI /openapi/v1.json
   Attribution  http://127.0.0.1:5102   API page /api-docs
   Reporting    http://127.0.0.1:5103   API page /api-docs
-  Dashboard    http://127.0.0.1:5103/  sign in with the demo NGO's id and viewer key printed above
   RabbitMQ     http://127.0.0.1:15672  (guest / guest)
 Press Ctrl-C to stop.
 INFO

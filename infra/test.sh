@@ -11,7 +11,7 @@ ensure_package() { # package, command it provides, apt-get options…
   if [ "$apt_updated" = 0 ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${@:3}" "$1" >/dev/null
 }
-# The dashboard test drives Debian's Chromium through Playwright; no browser is ever downloaded.
+# The web app tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
 ensure_package chromium chromium
 # The monitoring tests run promtool on the alert rules (tests/Donations.UnitTests/Monitoring).
 ensure_package prometheus promtool --no-install-recommends

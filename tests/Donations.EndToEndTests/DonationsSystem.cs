@@ -20,6 +20,7 @@ public class DonationsSystem : IAsyncLifetime
     public ServiceProcess Ingestion => _system.Ingestion;
     public ServiceProcess Attribution => _system.Attribution;
     public ServiceProcess Reporting => _system.Reporting;
+    public ServiceProcess Web => _system.Web;
 
     /// <summary>The connection string the services get.</summary>
     protected virtual string Postgres => LocalSystem.Postgres;

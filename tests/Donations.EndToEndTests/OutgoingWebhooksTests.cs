@@ -225,7 +225,7 @@ public class OutgoingWebhooksTests(DonationsSystem system)
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = DashboardTests.Chromium, Headless = true,
+            ExecutablePath = Browser.AppBrowser.Chromium, Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var page = await browser.NewPageAsync();

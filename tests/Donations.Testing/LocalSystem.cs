@@ -8,7 +8,7 @@ namespace Donations.Testing;
 
 /// <summary>
 /// The three services as real processes against the machine's PostgreSQL and RabbitMQ (infra/up.sh), in schemas
-/// and a RabbitMQ virtual host of their own that are removed again on dispose.
+/// and a RabbitMQ virtual host of their own that are removed again on dispose, and the people's web app in front of them.
 /// </summary>
 public sealed class LocalSystem : IAsyncDisposable
 {
@@ -38,6 +38,8 @@ public sealed class LocalSystem : IAsyncDisposable
     public ServiceProcess Ingestion => Instances("Ingestion")[0];
     public ServiceProcess Attribution => Instances("Attribution")[0];
     public ServiceProcess Reporting => Instances("Reporting")[0];
+    /// <summary>The people's web app: the built app and <c>/api</c> passed on to the first instance of each service.</summary>
+    public ServiceProcess Web => Instances("Web")[0];
 
     /// <summary>Every running instance of a service, in start order.</summary>
     public IReadOnlyList<ServiceProcess> Instances(string name) => _services.Where(s => s.Name == name).ToList();
@@ -84,6 +86,10 @@ public sealed class LocalSystem : IAsyncDisposable
             for (var i = 0; i < instances; i++)
                 _services.Add(ServiceProcess.Start(name, ports[name][i], env, LogDirectory, instances == 1 ? "" : $"-{i + 1}"));
         }
+        var web = new Dictionary<string, string>(environment);
+        foreach (var name in names)
+            web[$"ReverseProxy__Clusters__{name.ToLowerInvariant()}__Destinations__main__Address"] = $"http://127.0.0.1:{ports[name][0]}";
+        _services.Add(ServiceProcess.Start("Web", FreePort(), web, LogDirectory));
         foreach (var service in _services) await WaitUntilReadyAsync(service);
     }
 

@@ -12,6 +12,8 @@ public sealed record RegisterNgo(string? Id, string? Name, long? VkGroupId, bool
 
 public sealed record NgoRegisteredResponse(string Id, string ManagerKey, string ViewerKey);
 
+public sealed record NgoSession(string NgoId, string Name, string Role);
+
 public static partial class NgoEndpoints
 {
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,63}$")]
@@ -20,8 +22,17 @@ public static partial class NgoEndpoints
     /// <summary>What <see cref="Slug"/> accepts, in words, for every id a person chooses.</summary>
     public const string SlugRule = "must be 2–64 characters of lower-case Latin letters, digits and dashes, starting with a letter or digit, e.g. \"help-kids\".";
 
-    public static void MapNgos(this WebApplication app) =>
+    public static void MapNgos(this WebApplication app)
+    {
         app.MapPost("/api/ngos", Register).RequireAdminKey(app.Configuration).WithTags("NGOs");
+        app.MapGet("/api/ngos/{ngo}/session", Session).RequireNgoKey(NgoRoles.Viewer).WithTags("NGOs")
+            .WithSummary("Who a key is: the NGO and the key's role, for the web app's sign-in.");
+    }
+
+    private static async Task<IResult> Session(string ngo, HttpContext http, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<NgoAccount>(ngo, ct) is { } account
+            ? TypedResults.Ok(new NgoSession(account.Id, account.Name, NgoAccess.Role(http)!))
+            : Problems.NotFound($"No NGO '{ngo}'.");
 
     private static async Task<IResult> Register(RegisterNgo body, IDocumentSession session, CancellationToken ct)
     {

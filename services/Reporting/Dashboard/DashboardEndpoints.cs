@@ -2,13 +2,17 @@ namespace Donations.Reporting.Dashboard;
 
 public static class DashboardEndpoints
 {
+    /// <summary>Where people read reports: the web app (services/Web), configuration <c>Donations:WebAppUrl</c>.</summary>
+    public const string WebAppSetting = "Donations:WebAppUrl";
+
     /// <summary>
-    /// The dashboard at <c>GET /</c>: one static page and script (wwwroot) that signs in with a viewer key and reads
-    /// the report API. No build step and nothing loaded from elsewhere: charts are drawn as SVG by the page itself.
+    /// <c>GET /</c> sends people to the web app, which now holds the reports dashboard. The outgoing-webhooks page
+    /// (wwwroot/webhooks.html) is still served from here until it moves into the app.
     /// </summary>
     public static void MapDashboard(this WebApplication app)
     {
-        app.UseDefaultFiles();
+        var webApp = app.Configuration[WebAppSetting] ?? "http://127.0.0.1:5100/";
+        app.MapGet("/", () => Results.Redirect(webApp)).ExcludeFromDescription();
         app.UseStaticFiles();
     }
 }

@@ -43,8 +43,9 @@ public static class ServiceDefaults
     /// <c>/health/live</c>, <c>/health/ready</c>, <c>/health</c> (every check, for people: a degraded check shows here
     /// without taking the instance out of service), <c>/metrics</c> (Prometheus), <c>/openapi/v1.json</c> and the API page
     /// at <c>/api-docs</c>; in front of everything, the proxy boundary (so the rest sees the real client) and the rate limiter.
+    /// A service without NGO keys of its own (the web app, which passes <c>/api</c> on) leaves out <paramref name="keyEndpoints"/>.
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool keyEndpoints = true)
     {
         app.UseProxyBoundary();
         app.UseRequestLimits();
@@ -57,6 +58,7 @@ public static class ServiceDefaults
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapOpenApi();
         app.MapScalarApiReference("/api-docs");
+        if (!keyEndpoints) return app;
         app.MapGet("/api/ngos/{ngo}/keys", KeyUse.ListAsync).RequireNgoKey(NgoRoles.Manager).WithTags("Keys");
         app.MapGet("/internal/keys/{hash}", KeyUse.StateAsync).ExcludeFromDescription();
         return app;

@@ -52,8 +52,12 @@ public static class NgoAccess
             if (granted.NgoId != ngo) return Problems.Forbidden("This key belongs to another NGO.");
             if (role == NgoRoles.Manager && granted.Role != NgoRoles.Manager) return Problems.Forbidden("This needs the NGO's manager key; a viewer key can only read.");
             await RecordUseAsync(http, granted);
+            http.Items[typeof(ApiKey)] = granted;
             return await next(context);
         });
+
+    /// <summary>The role of the NGO key the request was let in with (null for the admin key or none).</summary>
+    public static string? Role(HttpContext http) => (http.Items[typeof(ApiKey)] as ApiKey)?.Role;
 
     private static readonly TimeSpan UseRecordedEvery = TimeSpan.FromMinutes(1);
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> LastRecorded = new();

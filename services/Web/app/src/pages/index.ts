@@ -1,0 +1,15 @@
+// The page registry: one line per page, in the block of its area (the navigation orders areas as reports, vk, setup,
+// and pages in an area by their `order`, then route).
+
+// Reports
+export { default as reportsSummary } from "./reports/summary";
+
+// VK
+
+// Settings
+export { default as setupProviders } from "./setup/providers";
+export { default as setupCampaigns } from "./setup/campaigns";
+export { default as setupFundraisers } from "./setup/fundraisers";
+export { default as setupSpend } from "./setup/spend";
+export { default as setupAttribution } from "./setup/attribution";
+export { default as setupKeys } from "./setup/keys";
