@@ -36,6 +36,7 @@ public static class CatalogEndpoints
         ngo.MapPost("/posts", RegisterPost);
         ngo.MapPost("/spend", RecordSpend);
         ngo.MapPut("/verification", ChangeVerification);
+        app.MapCatalogChanges();
     }
 
     private static async Task<IResult> RegisterCampaign(string ngo, RegisterCampaign body, IDocumentSession session, TimeProvider clock, CancellationToken ct)

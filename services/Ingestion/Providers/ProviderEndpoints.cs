@@ -16,8 +16,45 @@ public static class ProviderEndpoints
 {
     public const int MinSecretLength = 16;
 
-    public static void MapProviders(this IEndpointRouteBuilder app) =>
-        app.MapPut("/api/ngos/{ngo}/providers/{provider}", Put).RequireNgoKey(NgoRoles.Manager).WithTags("Providers");
+    public static void MapProviders(this IEndpointRouteBuilder app)
+    {
+        var providers = app.MapGroup("/api/ngos/{ngo}/providers").RequireNgoKey(NgoRoles.Manager).WithTags("Providers");
+        providers.MapGet("/", List).WithSummary("Each provider: the webhook URLs to paste, the notifications to switch on, which secrets are set, and callback health.");
+        providers.MapPut("/{provider}", Put);
+    }
+
+    /// <summary>
+    /// For every provider, configured or not: where its cabinet must send notifications (absolute URLs from
+    /// <c>Donations:PublicBaseUrl</c>, or this request's host), which ones, which secret fields are set (never their values),
+    /// and how its deliveries went (<see cref="CallbackHealth"/>).
+    /// </summary>
+    private static async Task<IResult> List(string ngo, HttpRequest request, IQuerySession session, CallbackHealth health, IConfiguration configuration, CancellationToken ct)
+    {
+        var saved = (await session.Query<ProviderSettings>().Where(p => p.NgoId == ngo).ToListAsync(ct)).ToDictionary(p => p.Provider);
+        var deliveries = await health.ReadAsync(ngo, ct);
+        var publicBase = configuration["Donations:PublicBaseUrl"] ?? $"{request.Scheme}://{request.Host}";
+        return TypedResults.Ok(new
+        {
+            providers = ProviderGuide.All.Select(provider =>
+            {
+                var settings = saved.GetValueOrDefault(provider);
+                var seen = deliveries.GetValueOrDefault(provider);
+                return new
+                {
+                    provider, configured = settings is not null, updatedAt = settings?.UpdatedAt,
+                    webhooks = ProviderGuide.Addresses(provider, publicBase, ngo),
+                    secrets = ProviderGuide.Secrets(provider, settings),
+                    settings = ProviderGuide.Settings(provider, settings),
+                    warnings = settings is null ? [] : Warnings(settings),
+                    health = new
+                    {
+                        lastAcceptedAt = seen?.LastAcceptedAt, lastRefused = seen?.LastRefused,
+                        days = seen?.Days ?? [],
+                    },
+                };
+            }),
+        });
+    }
 
     /// <summary>
     /// cloudpayments <c>{apiSecret}</c>; yookassa <c>{allowedNetworks?, shopId?, secretKey?}</c>;

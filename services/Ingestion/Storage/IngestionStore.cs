@@ -30,9 +30,10 @@ public static class IngestionStore
                 options.Schema.For<VkPost>().Index(p => p.NgoId);
                 options.Schema.For<DonationBalance>().UseOptimisticConcurrency(true);
                 options.Schema.For<DonorKey>().Index(k => k.DonorId).Index(k => k.EmailLookup);
+                CallbackHealth.Define(options);
             })
             .ForwardToBroker(
-                typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered),
+                typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered), typeof(CampaignChanged), typeof(FundraiserChanged),
                 typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded), typeof(DonorErased),
                 typeof(PostStatsRefreshed));
         builder.Services.AddSingleton<DonationIntake>();
@@ -41,6 +42,8 @@ public static class IngestionStore
         builder.Services.AddHttpClient<KeyPropagation>(http => http.Timeout = TimeSpan.FromSeconds(2));
         builder.Services.AddMemoryCache(cache => cache.SizeLimit = 100_000);
         builder.Services.AddSingleton<ProviderSettingsCache>();
+        builder.Services.AddSingleton<CallbackHealth>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CallbackHealth>());
         YooKassaApi.Register(builder);
     }
 }

@@ -11,7 +11,7 @@ public static class WebhookEndpoints
 {
     public static void MapWebhooks(this IEndpointRouteBuilder app)
     {
-        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks").WithProviderDeadline().RequireRateLimiting(WebhookLimits.Policy).AddEndpointFilter(async (context, next) =>
+        var webhooks = app.MapGroup("/webhooks").WithTags("Webhooks").AddEndpointFilter(CallbackOutcomes.RecordAsync).WithProviderDeadline().RequireRateLimiting(WebhookLimits.Policy).AddEndpointFilter(async (context, next) =>
         {
             var result = await next(context);
             var provider = context.HttpContext.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);

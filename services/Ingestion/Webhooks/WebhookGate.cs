@@ -19,9 +19,12 @@ public static class WebhookGate
         if (await WebhookBody.ReadAsync(request, ct) is not { } body) return (null, Problems.TooLarge(WebhookBody.MaxBytes));
         // Settings exist only for an NGO that exists, so the NGO is looked up only to say which is missing.
         if (await settingsCache.FindAsync(ngo, provider, ct) is { } settings)
+        {
+            CallbackOutcomes.NgoIsKnown(request.HttpContext);
             return (new Delivery(ngo, body, settings), null);
-        return await session.LoadAsync<NgoAccount>(ngo, ct) is null
-            ? (null, Problems.NotFound($"No NGO has the id '{ngo}'."))
-            : (null, Problems.NotFound($"{provider} webhooks are not configured for NGO '{ngo}'; PUT /api/ngos/{ngo}/providers/{provider} first."));
+        }
+        if (await session.LoadAsync<NgoAccount>(ngo, ct) is null) return (null, Problems.NotFound($"No NGO has the id '{ngo}'."));
+        CallbackOutcomes.NgoIsKnown(request.HttpContext);
+        return (null, Problems.NotFound($"{provider} webhooks are not configured for NGO '{ngo}'; PUT /api/ngos/{ngo}/providers/{provider} first."));
     }
 }

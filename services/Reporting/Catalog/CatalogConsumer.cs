@@ -8,7 +8,7 @@ namespace Donations.Reporting.Catalog;
 /// <summary>Keeps Reporting's copy of the NGO's catalog, spend, payouts and clicks; every write is idempotent.</summary>
 public sealed class CatalogConsumer(IDocumentSession session) :
     IConsumer<NgoRegistered>, IConsumer<NgoVerificationChanged>, IConsumer<ProviderConfigured>, IConsumer<CampaignRegistered>,
-    IConsumer<FundraiserRegistered>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>, IConsumer<ClickRecorded>,
+    IConsumer<FundraiserRegistered>, IConsumer<CampaignChanged>, IConsumer<FundraiserChanged>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>, IConsumer<ClickRecorded>,
     IConsumer<PostStatsRefreshed>
 {
     public Task Consume(ConsumeContext<NgoRegistered> context) => Once(context, async () =>
@@ -34,13 +34,34 @@ public sealed class CatalogConsumer(IDocumentSession session) :
     public Task Consume(ConsumeContext<CampaignRegistered> context)
     {
         var m = context.Message;
-        return Store(context, new CampaignView(ViewKey.Of(m.NgoId, m.CampaignId), m.NgoId, m.CampaignId, m.Name, m.StartsAt, m.EndsAt));
+        return StoreNewer(context, ViewKey.Of(m.NgoId, m.CampaignId), new CampaignView(ViewKey.Of(m.NgoId, m.CampaignId), m.NgoId, m.CampaignId, m.Name, m.StartsAt, m.EndsAt), v => v.Version);
+    }
+
+    public Task Consume(ConsumeContext<CampaignChanged> context)
+    {
+        var m = context.Message;
+        return StoreNewer(context, ViewKey.Of(m.NgoId, m.CampaignId), new CampaignView(ViewKey.Of(m.NgoId, m.CampaignId), m.NgoId, m.CampaignId, m.Name, m.StartsAt, m.EndsAt, m.Version), v => v.Version);
     }
 
     public Task Consume(ConsumeContext<FundraiserRegistered> context)
     {
         var m = context.Message;
-        return Store(context, new FundraiserView(ViewKey.Of(m.NgoId, m.FundraiserId), m.NgoId, m.FundraiserId, m.CampaignId, m.Title, m.GoalMinor, m.Currency, m.Deadline));
+        return StoreNewer(context, ViewKey.Of(m.NgoId, m.FundraiserId), new FundraiserView(ViewKey.Of(m.NgoId, m.FundraiserId), m.NgoId, m.FundraiserId, m.CampaignId, m.Title, m.GoalMinor, m.Currency, m.Deadline),
+            v => v.Version);
+    }
+
+    public Task Consume(ConsumeContext<FundraiserChanged> context)
+    {
+        var m = context.Message;
+        return StoreNewer(context, ViewKey.Of(m.NgoId, m.FundraiserId), new FundraiserView(ViewKey.Of(m.NgoId, m.FundraiserId), m.NgoId, m.FundraiserId, m.CampaignId, m.Title, m.GoalMinor, m.Currency,
+            m.Deadline, m.Version), v => v.Version);
+    }
+
+    /// <summary>Changes may arrive out of order and again: a copy moves only to a higher version.</summary>
+    private async Task StoreNewer<T>(ConsumeContext context, string id, T document, Func<T, int> version) where T : class
+    {
+        if (await session.LoadAsync<T>(id, context.CancellationToken) is { } known && version(known) >= version(document)) return;
+        await Store(context, document);
     }
 
     public Task Consume(ConsumeContext<PostRegistered> context)

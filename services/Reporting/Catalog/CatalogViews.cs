@@ -9,10 +9,12 @@ public sealed class NgoProfile
     public List<VerificationChange> Verification { get; set; } = [];
 }
 
-public sealed record CampaignView(string Id, string NgoId, string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt);
+/// <summary>A campaign as last changed; <see cref="Version"/> is its stream's (the registration is 1), and a copy only moves up.</summary>
+public sealed record CampaignView(string Id, string NgoId, string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, int Version = 1);
 
+/// <summary>A fundraiser as last changed (edited, or closed: its deadline then); versioned as <see cref="CampaignView"/>.</summary>
 public sealed record FundraiserView(
-    string Id, string NgoId, string FundraiserId, string? CampaignId, string Title, long GoalMinor, string Currency, DateTimeOffset Deadline);
+    string Id, string NgoId, string FundraiserId, string? CampaignId, string Title, long GoalMinor, string Currency, DateTimeOffset Deadline, int Version = 1);
 
 public sealed record PostView(string Id, string NgoId, string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt);
 

@@ -28,6 +28,18 @@ public sealed record FundraiserRegistered(
     string NgoId, string FundraiserId, string? CampaignId, string Title, long GoalMinor, string Currency, DateTimeOffset Deadline,
     DateTimeOffset RegisteredAt);
 
+/// <summary>
+/// A campaign's name or dates were edited, or it was closed (<see cref="EndsAt"/> set to then). <see cref="Version"/> is
+/// its stream's version (the registration is 1): a copy moves only to a higher one.
+/// </summary>
+public sealed record CampaignChanged(
+    string NgoId, string CampaignId, string Name, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, int Version, DateTimeOffset ChangedAt);
+
+/// <summary>A fundraiser's title, goal or deadline were edited, or it was closed (<see cref="Deadline"/> set to then); as <see cref="CampaignChanged"/>.</summary>
+public sealed record FundraiserChanged(
+    string NgoId, string FundraiserId, string? CampaignId, string Title, long GoalMinor, string Currency, DateTimeOffset Deadline, int Version,
+    DateTimeOffset ChangedAt);
+
 public static class SpendSources
 {
     public const string Own = "own";

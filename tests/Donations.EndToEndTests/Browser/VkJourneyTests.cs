@@ -98,9 +98,9 @@ public class VkJourneyTests(DonationsSystem system)
         // CloudPayments: the API secret, on the providers page.
         var cloudPaymentsSecret = $"cp-{Guid.NewGuid():N}";
         await app.OpenAsync("/setup/providers");
-        await page.GetByTestId("cloudpayments-secret").FillAsync(cloudPaymentsSecret);
-        await page.GetByTestId("cloudpayments-save").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("provider-result").GetByTestId("notice")).ToBeVisibleAsync();
+        await page.GetByTestId("cloudpayments-apiSecret").FillAsync(cloudPaymentsSecret);
+        await page.GetByTestId("save-cloudpayments").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("result-cloudpayments").GetByTestId("notice")).ToBeVisibleAsync();
         await app.ShotAsync("providers");
 
         // A donor follows the link in a browser of their own and lands on the donation page with the click id.

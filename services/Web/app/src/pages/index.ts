@@ -12,3 +12,8 @@ export { default as vkAds } from "./vk/ads";
 
 // Settings
 export { default as setupProviders } from "./setup/providers";
+export { default as setupCampaigns } from "./setup/campaigns";
+export { default as setupFundraisers } from "./setup/fundraisers";
+export { default as setupSpend } from "./setup/spend";
+export { default as setupAttribution } from "./setup/attribution";
+export { default as setupKeys } from "./setup/keys";
