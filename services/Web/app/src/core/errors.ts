@@ -9,10 +9,11 @@ import type { Translate } from "./i18n";
  */
 export function errorBox(error: unknown, t: Translate, lang: string, fields: Record<string, string> = {}): HTMLElement {
   const api = error instanceof ApiError ? error : new ApiError(-1, "error", String(error));
-  // Most specific first: "field@vkError" (VK's error code for that field), the field the problem names, then a field quoted in its text.
+  // Most specific first: "field@vkError" (VK's error code for that field), the field the problem names, then the field its text quotes first.
   const named = api.problem.field as string | undefined;
   const field = [`${named}@${api.problem.vkError}`, named].find((k) => k !== undefined && k in fields)
-    ?? Object.keys(fields).find((name) => !name.includes("@") && api.detail.includes(`'${name}'`))
+    ?? Object.keys(fields).filter((name) => !name.includes("@") && api.detail.includes(`'${name}'`))
+      .sort((a, b) => api.detail.indexOf(`'${a}'`) - api.detail.indexOf(`'${b}'`))[0]
     ?? (`@${api.status}` in fields ? `@${api.status}` : undefined);
   const headline =
     field !== undefined ? fields[field]!

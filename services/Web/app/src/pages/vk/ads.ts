@@ -72,8 +72,10 @@ async function render(ctx: Ctx): Promise<void> {
       const answer = await api.put<{ sync: { status: string } }>("vk/ads", { accountId: Number(account.value.trim()), campaigns: lines });
       result.append(ctx.notice(answer.sync.status === "synced" ? t("saved") : t("incomplete")));
     } catch (error) {
-      const adsLine = error instanceof ApiError && /adsCampaignId/.test(error.detail);
-      result.append(ctx.error(error, adsLine ? { "@422": t("err.adsCampaignId"), "@400": t("err.adsCampaignId") } : errors));
+      // The account and the line are named in the problem's text beside the token that reads them: the page says which to fix.
+      const detail = error instanceof ApiError && error.status === 422 ? error.detail : "";
+      const specific = /adsCampaignId/.test(detail) ? t("err.adsCampaignId") : /'accountId'/.test(detail) ? t("err.accountId") : null;
+      result.append(ctx.error(error, specific ? { "@422": specific } : errors));
     }
   } },
     current ? el("p", { class: "muted" }, t("connectedAt", { at: format.dateTime(current.connectedAt) })) : null,
