@@ -103,7 +103,7 @@ async function render(ctx: Ctx): Promise<void> {
 
 function card(ctx: Ctx, p: Provider, healthSlot: HTMLElement): HTMLElement {
   const { t, format } = ctx;
-  const status = el("p", { "data-testid": `status-${p.provider}`, "data-configured": p.configured }, p.configured ? t("configured", { date: format.dateTime(p.updatedAt) }) : t("notConfigured"));
+  const status = el("p", { "data-testid": `status-${p.provider}`, "data-configured": String(p.configured) }, p.configured ? t("configured", { date: format.dateTime(p.updatedAt) }) : t("notConfigured"));
   const addresses = el("div", {}, ...p.webhooks.map((w, i) => el("div", { class: "row", "data-testid": `webhook-${p.provider}` },
     el("code", { "data-testid": `url-${p.provider}-${w.notifications[0]}` }, w.url), copyButton(ctx, w.url, `copy-${p.provider}-${i}`),
     el("span", { class: "muted" }, `${t("notifications")}: ${w.notifications.join(", ")}${w.required ? "" : ` (${t("optional")})`}`))));
@@ -117,7 +117,7 @@ function card(ctx: Ctx, p: Provider, healthSlot: HTMLElement): HTMLElement {
     if (!f.secret && saved && saved[f.name] !== null && saved[f.name] !== undefined) input.value = Array.isArray(saved[f.name]) ? (saved[f.name] as string[]).join("\n") : String(saved[f.name]);
     inputs.set(f.name, input);
     const label = secret ? `${t(`field.${f.name}`)} — ${secret.set ? t("secretSet") : t("secretUnset")}` : t(`field.${f.name}`);
-    return el("label", { "data-testid": secret ? `secret-${p.provider}-${f.name}` : undefined, "data-set": secret ? secret.set : undefined }, label, input);
+    return el("label", { "data-testid": secret ? `secret-${p.provider}-${f.name}` : undefined, "data-set": secret ? String(secret.set) : undefined }, label, input);
   });
   const result = el("div", { "data-testid": `result-${p.provider}` });
   const form = el("form", { onsubmit: async (event: Event) => {
