@@ -8,7 +8,7 @@ using MassTransit;
 namespace Donations.Attribution.Ledger;
 
 /// <summary>Decides a new donation and writes it, with its first revision, to the ledger — once per donation.</summary>
-public sealed class DonationConsumer(IDocumentSession session, Attributor attributor) : IConsumer<DonationReceived>
+public sealed class DonationConsumer(IDocumentSession session, Attributor attributor, ILogger<DonationConsumer> log) : IConsumer<DonationReceived>
 {
     public async Task Consume(ConsumeContext<DonationReceived> context)
     {
@@ -25,6 +25,7 @@ public sealed class DonationConsumer(IDocumentSession session, Attributor attrib
                        ?? throw new InvalidOperationException("A first decision is always written.");
         attributor.Append(ledger, donation, revision);
         await attributor.SaveAsync(ct);
+        foreach (var refused in revision.RefusedRefunds ?? []) RefusedRefunds.Surface(log, revision, refused);
     }
 
     /// <summary>

@@ -23,8 +23,28 @@ public sealed record DonationLedger(Guid Id, DonationReceived? Donation, IReadOn
         _ => this,
     };
 
-    /// <summary>Refunded so far, never more than the donation (a provider's over-refund is not ours to count).</summary>
-    public long RefundedMinor => Math.Min(Refunds.Sum(r => r.AmountMinor), Donation?.AmountMinor ?? long.MaxValue);
+    /// <summary>Refunded so far: the refunds that pass the checks Ingestion makes of a refund after its payment.</summary>
+    public long RefundedMinor => Checked().Counted;
+
+    /// <summary>Refunds that came before their payment and fail those checks: surfaced on the decision, not counted.</summary>
+    public IReadOnlyList<RefusedRefund> RefusedRefunds => Checked().Refused;
+
+    /// <summary>In arrival order, as Ingestion would have judged each: same currency as the payment, no more than what remains.</summary>
+    private (long Counted, IReadOnlyList<RefusedRefund> Refused) Checked()
+    {
+        if (Donation is not { } payment) return (Refunds.Sum(r => r.AmountMinor), []);
+        long counted = 0;
+        var refused = new List<RefusedRefund>();
+        foreach (var r in Refunds)
+        {
+            if (r.Currency != payment.Currency)
+                refused.Add(new RefusedRefund(r.RefundTxId, r.AmountMinor, r.Currency, $"The refund is in {r.Currency} but the payment '{payment.ProviderTxId}' was in {payment.Currency}."));
+            else if (r.AmountMinor > payment.AmountMinor - counted)
+                refused.Add(new RefusedRefund(r.RefundTxId, r.AmountMinor, r.Currency, $"The refund of {r.AmountMinor} is more than the {payment.AmountMinor - counted} that remains of payment '{payment.ProviderTxId}'."));
+            else counted += r.AmountMinor;
+        }
+        return (counted, refused);
+    }
 
     public bool HasRefund(string refundTxId) => Refunds.Any(r => r.RefundTxId == refundTxId);
 

@@ -15,13 +15,13 @@ public sealed record DonorMark(string Id, bool Erased);
 
 public sealed record DonationResponse(
     Guid Id, string Provider, string ProviderTxId, long AmountMinor, string Currency, long RefundedMinor, DateTimeOffset OccurredAt,
-    string? SubscriptionId, DonationAttributionResponse Attribution, DonorMark? Donor = null)
+    string? SubscriptionId, DonationAttributionResponse Attribution, DonorMark? Donor = null, IReadOnlyList<RefusedRefund>? RefusedRefunds = null)
 {
     public static DonationResponse Of(DonationAttributed d, ISet<string> erased) => new(
         d.DonationId, d.Provider, d.ProviderTxId, d.AmountMinor, d.Currency, d.RefundedMinor, d.OccurredAt, d.SubscriptionId,
         new DonationAttributionResponse(d.Status, d.Rule, d.Reason, d.Model, d.LookbackDays, d.SettingsVersion, d.Revision, d.Cause,
             d.DecidedAt, d.Credits),
-        d.DonorId is { } donor ? new DonorMark(donor, erased.Contains(donor)) : null);
+        d.DonorId is { } donor ? new DonorMark(donor, erased.Contains(donor)) : null, d.RefusedRefunds ?? []);
 
     /// <summary>Which of these decisions' donors were erased.</summary>
     public static async Task<ISet<string>> ErasedAsync(IQuerySession session, string ngo, IEnumerable<DonationAttributed> decisions, CancellationToken ct)

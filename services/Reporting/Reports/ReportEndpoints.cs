@@ -1,4 +1,5 @@
 using Donations.Reporting.Catalog;
+using Donations.Reporting.Facts;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Marten;
@@ -38,14 +39,14 @@ public static class ReportEndpoints
 
     private static Task<IResult> Summary([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
-        var currencies = await sql.RowsAsync<CurrencyRow>("""
-            select jsonb_build_object('currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded), 'feeMinor', sum(fee),
-                                      'attributedMinor', sum(attributed), 'donations', count(*))
-            from donations group by currency order by currency
+        var currencies = await sql.RowsAsync<CurrencyRow>($"""
+            select jsonb_build_object('currency', currency, 'grossMinor', sum(gross), 'refundedMinor', sum(refunded), 'feeMinor', sum(fee),
+                                      'attributedMinor', sum(attributed), 'donations', sum(donations))
+            from {sql.Rows([FactDims.Donation])} x group by currency having sum(donations) > 0 order by currency
             """, ct);
-        var reasons = await sql.RowsAsync<ReasonRow>("""
-            select jsonb_build_object('currency', currency, 'reason', reason, 'netMinor', sum(amount - refunded), 'donations', count(*))
-            from donations where status = 'unattributed' group by currency, reason order by currency, reason
+        var reasons = await sql.RowsAsync<ReasonRow>($"""
+            select jsonb_build_object('currency', currency, 'reason', reason, 'netMinor', sum(gross - refunded), 'donations', sum(donations))
+            from {sql.Rows([FactDims.Donation])} x where status = 'unattributed' group by currency, reason having sum(donations) > 0 order by currency, reason
             """, ct);
         var report = new SummaryReport(currencies.Select(CurrencyTotals.Of).ToList(), reasons);
         return sql.Query.Csv
@@ -58,14 +59,13 @@ public static class ReportEndpoints
     private static Task<IResult> Posts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
-        var credits = (await CreditsByAsync(sql, "post", ct)).ToLookup(c => c.Key);
+        var credits = (await CreditsByAsync(sql, FactDims.Post, ct)).ToLookup(c => c.Key);
         var clicks = (await ClicksByAsync(sql, "postId", ct)).ToDictionary(c => c.Key);
         var vk = (await session.Query<PostStatsView>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct)).ToDictionary(x => x.PostId);
         var spend = (await SpendByAsync(sql, "postId", ct)).ToLookup(s => s.Key);
         // Donors across currencies: a person who gave in two currencies is one person.
-        var donorsByPost = (await sql.RowsAsync<CreditRow>("""
-            select jsonb_build_object('key', post, 'currency', '', 'attributedMinor', 0, 'donations', 0, 'donors', count(distinct donor))
-            from credits where post is not null group by post
+        var donorsByPost = (await sql.RowsAsync<CreditRow>($"""
+            select jsonb_build_object('key', key, 'currency', '', 'attributedMinor', 0, 'donations', 0, 'donors', donors) from {sql.Donors(FactDims.Post)} d
             """, ct)).ToDictionary(r => r.Key, r => r.Donors);
         var lines = posts.Select(post =>
         {
@@ -88,7 +88,7 @@ public static class ReportEndpoints
     private static Task<IResult> Campaigns([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         var campaigns = await session.Query<CampaignView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.StartsAt).ToListAsync(ct);
-        var credits = (await CreditsByAsync(sql, "campaign", ct)).ToLookup(c => c.Key);
+        var credits = (await CreditsByAsync(sql, FactDims.Campaign, ct)).ToLookup(c => c.Key);
         var spend = (await SpendByAsync(sql, "campaignId", ct)).ToLookup(s => s.Key);
         var lines = campaigns.Select(c => new CampaignLine(c.CampaignId, c.Name, c.StartsAt, c.EndsAt, MoneyLine.Join(c.CampaignId, credits, spend))).ToList();
         return sql.Query.Csv
@@ -116,13 +116,20 @@ public static class ReportEndpoints
     internal static async Task<IReadOnlyList<FundraiserLine>> FundraiserLinesAsync(ReportSql sql, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var fundraisers = await session.Query<FundraiserView>().Where(x => x.NgoId == sql.Query.Ngo).OrderBy(x => x.Deadline).ToListAsync(ct);
-        var raised = (await sql.RowsAsync<CreditRow>($"""
-            select jsonb_build_object('key', c.fundraiser, 'currency', c.currency, 'attributedMinor', sum(c.amount),
-                                      'donations', count(distinct c.id), 'donors', count(distinct c.donor))
-            from credits c join {sql.Table<FundraiserView>()} f on f.data->>'ngoId' = ? and f.data->>'fundraiserId' = c.fundraiser
-            where c.currency = f.data->>'currency' and c.occurred_at <= (f.data->>'deadline')::timestamptz
-            group by c.fundraiser, c.currency
-            """, ct, sql.Query.Ngo)).ToDictionary(r => r.Key);
+        var raised = new Dictionary<string, CreditRow>();
+        foreach (var f in fundraisers)
+        {
+            // In the fundraiser's currency, made by its deadline.
+            var row = (await sql.RowsAsync<CreditRow>($"""
+                select jsonb_build_object('key', {ReportSql.Literal(f.FundraiserId)}, 'currency', {ReportSql.Literal(f.Currency)},
+                         'attributedMinor', coalesce((select sum(attributed) from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true)} x
+                                                      where currency = {ReportSql.Literal(f.Currency)} having sum(donations) > 0), 0),
+                         'donations', coalesce((select sum(donations) from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true)} x
+                                                where currency = {ReportSql.Literal(f.Currency)}), 0),
+                         'donors', coalesce((select sum(donors) from {sql.Donors(FactDims.Fundraiser, f.FundraiserId, f.Currency, f.Deadline)} d), 0))
+                """, ct)).Single();
+            raised[f.FundraiserId] = row;
+        }
         var now = sql.Query.AsOf ?? clock.GetUtcNow();
         return fundraisers.Select(f =>
         {
@@ -145,14 +152,14 @@ public static class ReportEndpoints
     private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
         if (by is not (null or "post" or "campaign")) return Problems.BadRequest("'by' is 'post' or 'campaign'.");
-        var days = await sql.RowsAsync<DayRow>("""
-            select jsonb_build_object('day', day::text, 'currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded),
-                                      'attributedMinor', sum(attributed), 'donations', count(*))
-            from donations group by day, currency order by day, currency
+        var days = await sql.RowsAsync<DayRow>($"""
+            select jsonb_build_object('day', day::text, 'currency', currency, 'grossMinor', sum(gross), 'refundedMinor', sum(refunded),
+                                      'attributedMinor', sum(attributed), 'donations', sum(donations))
+            from {sql.Rows([FactDims.Donation], byDay: true)} x group by day, currency having sum(donations) > 0 order by day, currency
             """, ct);
         IReadOnlyList<DayKeyRow> byKey = by is null ? [] : await sql.RowsAsync<DayKeyRow>($"""
-            select jsonb_build_object('day', day::text, 'key', {by}, 'currency', currency, 'attributedMinor', sum(amount))
-            from credits where {by} is not null group by day, {by}, currency order by day, {by}, currency
+            select jsonb_build_object('day', day::text, 'key', key, 'currency', currency, 'attributedMinor', sum(attributed))
+            from {Keyed(sql, by, byDay: true)} x group by day, key, currency having sum(donations) > 0 order by day, key, currency
             """, ct);
         var report = new DailyReport(days.Select(DayTotals.Of).ToList(), byKey);
         if (!sql.Query.Csv) return TypedResults.Ok(report);
@@ -164,13 +171,13 @@ public static class ReportEndpoints
 
     private static Task<IResult> Payouts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
-        var received = await sql.RowsAsync<ProviderMoneyRow>("""
-            select jsonb_build_object('provider', provider, 'currency', currency, 'grossMinor', sum(amount), 'refundedMinor', sum(refunded),
-                                      'feeMinor', sum(fee), 'donations', count(*))
-            from donations group by provider, currency order by provider, currency
+        var received = await sql.RowsAsync<ProviderMoneyRow>($"""
+            select jsonb_build_object('provider', provider, 'currency', currency, 'grossMinor', sum(gross), 'refundedMinor', sum(refunded),
+                                      'feeMinor', sum(fee), 'donations', sum(donations))
+            from {sql.Rows([FactDims.Donation])} x group by provider, currency having sum(donations) > 0 order by provider, currency
             """, ct);
         var payouts = (await session.Query<PayoutEntry>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct))
-            .Where(x => sql.Query.AsOf is null || x.OccurredAt <= sql.Query.AsOf).ToList();
+            .Where(x => (sql.Query.AsOf is null || x.OccurredAt <= sql.Query.AsOf) && sql.Query.Covers(x.OccurredAt)).ToList();
         var lines = received.Select(r => (r.Provider, r.Currency)).Union(payouts.Select(x => (x.Provider, x.Currency))).Order().Select(key =>
         {
             var r = received.FirstOrDefault(x => (x.Provider, x.Currency) == key);
@@ -197,30 +204,48 @@ public static class ReportEndpoints
             // The first status stands for everything before the first change, as registered.
             DateTimeOffset? since = i == 0 ? null : changes[i].At;
             DateTimeOffset? until = i + 1 < changes.Count ? changes[i + 1].At : null;
-            var bounds = new[] { since is null ? null : " and occurred_at >= ?", until is null ? null : " and occurred_at < ?" };
             var rows = await sql.RowsAsync<CreditRow>($"""
-                select jsonb_build_object('key', '', 'currency', currency, 'attributedMinor', sum(amount), 'donations', count(distinct post), 'donors', 0)
-                from credits where post is not null{string.Concat(bounds)} group by currency order by currency
-                """, ct, new[] { since, until }.OfType<DateTimeOffset>().Cast<object>().ToArray());
+                select jsonb_build_object('key', '', 'currency', t.currency, 'attributedMinor', t.attributed, 'donations', t.donations, 'donors', coalesce(p.posts, 0)) from
+                  (select currency, sum(attributed) as attributed, sum(donations) as donations from {sql.Rows([FactDims.Posts], since: since, until: until)} x
+                   group by currency having sum(donations) > 0) t
+                  left join (select currency, count(*) as posts from (select currency, key from {sql.Rows([FactDims.Post], since: since, until: until)} y
+                             group by currency, key having sum(donations) > 0) k group by currency) p using (currency)
+                order by t.currency
+                """, ct);
             var from = changes[i].At;
-            lines.AddRange(rows.Select(r => new VerificationPeriod(changes[i].Verified, from, until, r.Currency, r.AttributedMinor, r.Donations,
-                r.Donations > 0 ? r.AttributedMinor / r.Donations : 0)));
-            if (rows.Count == 0) lines.Add(new VerificationPeriod(changes[i].Verified, from, until, "", 0, 0, 0));
+            // Donors here holds the posts credited; per post is rounded to the nearest minor unit, never truncated.
+            lines.AddRange(rows.Select(r => new VerificationPeriod(changes[i].Verified, from, until, r.Currency, r.AttributedMinor, r.Donors,
+                VerificationPeriod.PerPost(r.AttributedMinor, r.Donors), r.Donations)));
+            if (rows.Count == 0) lines.Add(new VerificationPeriod(changes[i].Verified, from, until, "", 0, 0, 0, 0));
         }
         return sql.Query.Csv
-            ? Csv.File("verification", ["verified", "from", "until", "currency", "attributed_to_posts", "posts_credited", "per_post"],
+            ? Csv.File("verification", ["verified", "from", "until", "currency", "attributed_to_posts", "posts_credited", "per_post", "donations"],
                 lines.Select(l => new[]
                 {
                     l.Verified ? "true" : "false", l.From.ToString("O"), l.Until?.ToString("O"), l.Currency,
                     l.Currency == "" ? "" : Csv.Major(l.AttributedToPostsMinor, l.Currency), l.PostsCredited.ToString(), l.Currency == "" ? "" : Csv.Major(l.PerPostMinor, l.Currency),
+                    l.Donations.ToString(),
                 }))
             : TypedResults.Ok(lines);
     });
 
-    private static Task<IReadOnlyList<CreditRow>> CreditsByAsync(ReportSql sql, string column, CancellationToken ct) => sql.RowsAsync<CreditRow>($"""
-        select jsonb_build_object('key', {column}, 'currency', currency, 'attributedMinor', sum(amount), 'donations', count(distinct id), 'donors', count(distinct donor))
-        from credits where {column} is not null group by {column}, currency
+    private static Task<IReadOnlyList<CreditRow>> CreditsByAsync(ReportSql sql, string dim, CancellationToken ct) => sql.RowsAsync<CreditRow>($"""
+        select jsonb_build_object('key', key, 'currency', currency, 'attributedMinor', sum(attributed), 'donations', sum(donations), 'donors', 0)
+        from {Keyed(sql, dim)} x group by key, currency having sum(donations) > 0
         """, ct);
+
+    /// <summary>
+    /// Credit rows of posts or campaigns, keyed by the post or campaign. A fundraiser's credit that names no campaign
+    /// counts for the fundraiser's campaign as the catalog knows it now.
+    /// </summary>
+    private static string Keyed(ReportSql sql, string dim, bool byDay = false) => dim == FactDims.Campaign
+        ? $"""
+          (select r.day, coalesce(case when r.dim = '{FactDims.FundraiserCampaign}' then f.data->>'campaignId' else r.key end, '') as key, r.currency, r.attributed, r.donations
+           from {sql.Rows([FactDims.Campaign, FactDims.FundraiserCampaign], byDay)} r
+           left join {sql.Table<FundraiserView>()} f on r.dim = '{FactDims.FundraiserCampaign}' and f.data->>'ngoId' = {sql.Ngo} and f.data->>'fundraiserId' = r.key
+           where r.dim = '{FactDims.Campaign}' or f.data->>'campaignId' is not null)
+          """
+        : sql.Rows([dim], byDay);
 
     private static Task<IReadOnlyList<ClickRow>> ClicksByAsync(ReportSql sql, string field, CancellationToken ct)
     {

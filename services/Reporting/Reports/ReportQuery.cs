@@ -10,6 +10,13 @@ public sealed record ReportQuery(string Ngo, DateOnly? From, DateOnly? To, DateT
 {
     public const string DefaultTimeZone = "Europe/Moscow";
 
+    /// <summary>Whether <paramref name="at"/> falls on a day of the period, in the report's time zone.</summary>
+    public bool Covers(DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
+        return (From is null || day >= From) && (To is null || day <= To);
+    }
+
     public static (ReportQuery? Query, IResult? Problem) Of(
         string ngo, string? fromText, string? toText, string? asOfText, string? format, string? timeZone)
     {

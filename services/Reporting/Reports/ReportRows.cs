@@ -101,4 +101,9 @@ public sealed record PayoutLine(
     long PaidOutMinor, long PayoutFeeMinor, long ReachedBankMinor, int FailedPayouts);
 
 /// <summary>A stretch of time during which the VK community was (or was not) verified, and what its posts raised.</summary>
-public sealed record VerificationPeriod(bool Verified, DateTimeOffset From, DateTimeOffset? Until, string Currency, long AttributedToPostsMinor, int PostsCredited, long PerPostMinor);
+public sealed record VerificationPeriod(
+    bool Verified, DateTimeOffset From, DateTimeOffset? Until, string Currency, long AttributedToPostsMinor, int PostsCredited, long PerPostMinor, int Donations)
+{
+    /// <summary>Money per post credited, to the nearest minor unit (halves away from zero).</summary>
+    public static long PerPost(long attributed, int posts) => posts > 0 ? (long)Math.Round((decimal)attributed / posts, MidpointRounding.AwayFromZero) : 0;
+}

@@ -1,79 +1,108 @@
-using Donations.Reporting.Catalog;
-using Donations.Reporting.Donations;
+using System.Globalization;
+using Donations.Reporting.Facts;
 using Marten;
 
 namespace Donations.Reporting.Reports;
 
 /// <summary>
-/// The donations a report counts, as SQL over Reporting's own documents: the latest decision about each donation, or
-/// with <c>asOf</c> the latest revision decided by then, restricted to the period. Every report starts from this
-/// <c>donations</c> relation (one row per donation, credits as a JSON array) or its <c>credits</c> (one row per
-/// credit; a fundraiser's credit counts for the fundraiser's campaign even if it was decided before Attribution
-/// knew the campaign) and aggregates it in PostgreSQL.
+/// The money a report counts, as SQL over Reporting's fact rows and rollups (<see cref="FactTables"/>), never over
+/// donation documents. <see cref="Rows"/> is a relation of unsummed rows <c>(day, currency, provider, status, reason,
+/// dim, key, gross, refunded, fee, attributed, donations)</c> for the report's period and <c>asOf</c>; a report sums it
+/// per group and keeps groups with <c>sum(donations) &gt; 0</c>. The relation reads, cheapest first: the all-time
+/// totals (no period, no asOf); the day rollup (a period in the NGO's zone; asOf takes the days recorded before asOf's
+/// UTC day, and that day's own facts up to asOf); the fact rows themselves (a period in another zone).
 /// </summary>
 public sealed class ReportSql
 {
-    private readonly List<object> _parameters = [];
     private readonly IQuerySession _session;
+    private readonly string _schema;
     private readonly string _zone;
 
     public ReportQuery Query { get; }
-    public string Donations { get; }
+
+    /// <summary>The NGO's own zone: the rollups' days are its days.</summary>
+    private bool NgoZone => Query.TimeZone == DonationFacts.NgoTimeZone;
 
     public ReportSql(IQuerySession session, ReportQuery query)
     {
         _session = session;
         Query = query;
+        var table = Table<Donations.DonationView>();
+        _schema = table[..table.LastIndexOf('.')];
         // Validated as an existing IANA zone by ReportQuery, and quoted: safe to inline.
-        _zone = $"'{query.TimeZone.Replace("'", "")}'";
-        // Now: the duplicated columns of each donation's view; the JSON is read only for credits of attributed
-        // donations. As of a past moment: the latest revision decided by then, from the history's JSON. Both give the
-        // same relations.
-        Donations = query.AsOf is { } asOf
-            ? $"""
-               with latest as (
-                 select distinct on (data->>'donationId') data->'decision' as d from {Table<LedgerEntry>()}
-                 where data->>'ngoId' = {Param(query.Ngo)} and (data->>'decidedAt')::timestamptz <= {Param(asOf)}
-                 order by data->>'donationId', (data->>'revision')::int desc),
-               donations as (
-                 select d->>'donationId' as id, d->>'currency' as currency, (d->>'occurredAt')::timestamptz as occurred_at,
-                        {Day("(d->>'occurredAt')::timestamptz")} as day, (d->>'amountMinor')::bigint as amount,
-                        (d->>'refundedMinor')::bigint as refunded, coalesce((d->>'feeMinor')::bigint, 0) as fee, d->>'status' as status,
-                        coalesce(d->>'reason', '') as reason, d->>'provider' as provider, coalesce(d->>'donorId', d->>'donationId') as donor,
-                        (select coalesce(sum((c->>'amountMinor')::bigint), 0) from jsonb_array_elements(d->'credits') c) as attributed,
-                        d->'credits' as credits
-                 from latest where true{Days("(d->>'occurredAt')::timestamptz")}),
-               credited as (select * from donations),
-               """
-            : $"""
-               with donations as (
-                 select id::text as id, currency, occurred_at, {Day("occurred_at")} as day, amount_minor as amount, refunded_minor as refunded,
-                        fee_minor as fee, status, coalesce(reason, '') as reason, provider, coalesce(donor_id, id::text) as donor,
-                        attributed_minor as attributed, case when status = 'attributed' then id end as credited
-                 from {Table<DonationView>()} where ngo_id = {Param(query.Ngo)}{Days("occurred_at")}),
-               credited as (
-                 select dn.*, v.data->'latest'->'credits' as credits
-                 from donations dn join {Table<DonationView>()} v on v.id = dn.credited),
-               """;
-        Donations += $"""
+        _zone = Literal(query.TimeZone);
+    }
 
-            credits as (
-              select dn.id, dn.currency, dn.day, dn.occurred_at, dn.donor, c->>'postId' as post,
-                     coalesce(c->>'campaignId', f.data->>'campaignId') as campaign, c->>'fundraiserId' as fundraiser, (c->>'amountMinor')::bigint as amount
-              from credited dn cross join lateral jsonb_array_elements(dn.credits) c
-              left join {Table<FundraiserView>()} f on f.data->>'ngoId' = {Param(query.Ngo)} and f.data->>'fundraiserId' = c->>'fundraiserId')
+    /// <summary>A string as an SQL literal (standard-conforming strings: only quotes need doubling).</summary>
+    public static string Literal(string value) => $"'{value.Replace("'", "''")}'";
+
+    private static string Moment(DateTimeOffset at) => $"'{at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)}'::timestamptz";
+
+    private static string Date(DateOnly day) => $"'{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'::date";
+
+    public string Ngo => Literal(Query.Ngo);
+
+    /// <summary>
+    /// The rows of <paramref name="dims"/> (and <paramref name="key"/>, when given) for the period and asOf, and for
+    /// donations made in [<paramref name="since"/>, <paramref name="until"/>) — or up to and including
+    /// <paramref name="until"/> when <paramref name="untilInclusive"/>. <paramref name="byDay"/>: the rows need their day.
+    /// </summary>
+    public string Rows(string[] dims, bool byDay = false, string? key = null, DateTimeOffset? since = null, DateTimeOffset? until = null, bool untilInclusive = false)
+    {
+        var where = $"ngo = {Ngo} and dim in ({string.Join(", ", dims.Select(Literal))}){(key is null ? "" : $" and key = {Literal(key)}")}";
+        const string columns = "currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations";
+        var window = since is not null || until is not null;
+        // Another zone's days, or a window inside days: only the fact rows know the moment.
+        if (!NgoZone)
+            return $"(select {Day("occurred_at")} as day, {columns} from {_schema}.{FactTables.Facts} where {where}{AsOfFilter()}{Days(Day("occurred_at"))}{Window("occurred_at", since, until, untilInclusive)})";
+        if (!byDay && !window && Query is { AsOf: null, From: null, To: null })
+            return $"(select null::date as day, {columns} from {_schema}.{FactTables.Totals} where {where})";
+
+        // Whole days from the rollup; the boundary days of a window from the fact rows.
+        DateOnly? sinceDay = since is { } s ? DonationFacts.LocalDay(s) : null, untilDay = until is { } u ? DonationFacts.LocalDay(u) : null;
+        var inner = (sinceDay is { } a ? $" and day > {Date(a)}" : "") + (untilDay is { } b ? $" and day < {Date(b)}" : "");
+        var boundary = window
+            ? $" and ({string.Join(" or ", new[] { sinceDay, untilDay }.OfType<DateOnly>().Distinct().Select(d => $"day = {Date(d)}"))}){Window("occurred_at", since, until, untilInclusive)}"
+            : null;
+        var parts = new List<string>();
+        if (Query.AsOf is { } asOf)
+        {
+            var recordedDay = DateOnly.FromDateTime(asOf.UtcDateTime);
+            parts.Add($"select day, {columns} from {_schema}.{FactTables.Days} where {where} and recorded_day < {Date(recordedDay)}{Days("day")}{inner}");
+            parts.Add($"select day, {columns} from {_schema}.{FactTables.Facts} where {where} and recorded_at >= {Date(recordedDay)}::timestamp at time zone 'UTC' and recorded_at <= {Moment(asOf)}{Days("day")}{inner}");
+            if (boundary is not null)
+                parts.Add($"select day, {columns} from {_schema}.{FactTables.Facts} where {where} and recorded_at <= {Moment(asOf)}{Days("day")}{boundary}");
+        }
+        else
+        {
+            parts.Add($"select day, {columns} from {_schema}.{FactTables.Days} where {where}{Days("day")}{inner}");
+            if (boundary is not null) parts.Add($"select day, {columns} from {_schema}.{FactTables.Facts} where {where}{Days("day")}{boundary}");
+        }
+        return $"({string.Join(" union all ", parts)})";
+    }
+
+    /// <summary>Distinct donors behind each key of <paramref name="dim"/> (across currencies unless <paramref name="currency"/>), as <c>(key, donors)</c>.</summary>
+    public string Donors(string dim, string? key = null, string? currency = null, DateTimeOffset? until = null)
+    {
+        var where = $"ngo = {Ngo} and dim = {Literal(dim)}{(key is null ? "" : $" and key = {Literal(key)}")}";
+        if (currency is null && until is null && Query is { AsOf: null, From: null, To: null })
+            return $"(select key, donors from {_schema}.{FactTables.DonorCounts} where {where})";
+        var day = NgoZone ? "day" : Day("occurred_at");
+        return $"""
+            (select key, count(*) as donors from (
+               select key, donor from {_schema}.{FactTables.Facts}
+               where {where}{(currency is null ? "" : $" and currency = {Literal(currency)}")}{AsOfFilter()}{Days(day)}{Window("occurred_at", null, until, true)}
+               group by key, donor having sum(donations) > 0) d group by key)
             """;
     }
 
-    private string Param(object value)
-    {
-        _parameters.Add(value);
-        return "?";
-    }
+    private string AsOfFilter() => Query.AsOf is { } asOf ? $" and recorded_at <= {Moment(asOf)}" : "";
 
-    /// <summary>The report's from/to as a filter on when donations were made, bound in order with the relation's parameters.</summary>
-    private string Days(string timestamp) =>
-        (Query.From is { } from ? $" and {Day(timestamp)} >= {Param(from)}" : "") + (Query.To is { } to ? $" and {Day(timestamp)} <= {Param(to)}" : "");
+    private string Days(string day) =>
+        (Query.From is { } from ? $" and {day} >= {Date(from)}" : "") + (Query.To is { } to ? $" and {day} <= {Date(to)}" : "");
+
+    private static string Window(string at, DateTimeOffset? since, DateTimeOffset? until, bool untilInclusive) =>
+        (since is { } s ? $" and {at} >= {Moment(s)}" : "") + (until is { } u ? $" and {at} {(untilInclusive ? "<=" : "<")} {Moment(u)}" : "");
 
     public string Table<T>() => _session.DocumentStore.Options.Schema.For<T>(true);
 
@@ -84,20 +113,17 @@ public sealed class ReportSql
     /// A filter on a timestamp column for the report's period and <c>asOf</c> (facts that had happened by then), with
     /// its parameters; for catalog facts such as clicks and spend.
     /// </summary>
-    public (string Sql, object[] Parameters) Period(string timestamp)
+    public (string Sql, object[] Parameters) Period(string timestamp, bool asOf = true)
     {
         var sql = "";
         var parameters = new List<object>();
         if (Query.From is { } from) { sql += $" and {Day(timestamp)} >= ?"; parameters.Add(from); }
         if (Query.To is { } to) { sql += $" and {Day(timestamp)} <= ?"; parameters.Add(to); }
-        if (Query.AsOf is { } asOf) { sql += $" and ({timestamp}) <= ?"; parameters.Add(asOf); }
+        if (asOf && Query.AsOf is { } at) { sql += $" and ({timestamp}) <= ?"; parameters.Add(at); }
         return (sql, parameters.ToArray());
     }
 
-    /// <summary>
-    /// Runs <paramref name="select"/> after the common relations; it returns one JSON object per row, and its own
-    /// <c>?</c> placeholders take <paramref name="parameters"/>, in order.
-    /// </summary>
+    /// <summary>Runs <paramref name="select"/>, which returns one JSON object per row; its <c>?</c> placeholders take <paramref name="parameters"/>.</summary>
     public async Task<IReadOnlyList<T>> RowsAsync<T>(string select, CancellationToken ct, params object[] parameters) =>
-        await _session.AdvancedSql.QueryAsync<T>($"{Donations}\n{select}", ct, [.. _parameters, .. parameters]);
+        await _session.AdvancedSql.QueryAsync<T>(select, ct, parameters);
 }

@@ -1,5 +1,6 @@
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
+using Donations.Reporting.Facts;
 using Donations.Reporting.OutgoingWebhooks;
 using Donations.Reporting.Reconciliation;
 using Donations.ServiceDefaults.Storage;
@@ -35,5 +36,6 @@ public static class ReportingStore
                 .Duplicate(d => d.EndpointId).Index([d => d.Status, d => d.NextAttemptAt]);
             options.Schema.For<FundraiserMilestone>();
             options.Schema.For<FundraiserToCheck>();
+            options.AddFactTables();
         });
 }

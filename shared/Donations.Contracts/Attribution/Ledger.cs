@@ -41,7 +41,11 @@ public sealed record DonationAttributed(
     DateTimeOffset DecidedAt,
     long? FeeMinor = null,
     string? DonorId = null,
-    DateTimeOffset? ReceivedAt = null);
+    DateTimeOffset? ReceivedAt = null,
+    IReadOnlyList<RefusedRefund>? RefusedRefunds = null);
+
+/// <summary>A refund the ledger does not count, and why: in another currency than its payment, or more than what remained of it.</summary>
+public sealed record RefusedRefund(string RefundTxId, long AmountMinor, string Currency, string Reason);
 
 public static class Causes
 {

@@ -20,6 +20,10 @@ public static class DonationsTelemetry
     public static readonly Counter<long> ConflictingDuplicates = Meter.CreateCounter<long>(
         "donations.webhooks.conflicting_duplicates", "{webhook}", "Repeated deliveries whose money differs from the first delivery's");
 
+    /// <summary>Refunds the ledger does not count (another currency than the payment's, or more than remained), by provider.</summary>
+    public static readonly Counter<long> RefusedRefunds = Meter.CreateCounter<long>(
+        "donations.refunds.refused", "{refund}", "Refunds not counted because their currency or amount does not fit their payment");
+
     /// <summary>Clicks on tracked links, people and bots apart.</summary>
     public static readonly Counter<long> Clicks = Meter.CreateCounter<long>("donations.clicks", "{click}", "Clicks recorded");
 

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using Donations.Contracts.Attribution;
+using Donations.Reporting.Donations;
+using Marten;
+
+namespace Donations.Reporting.Facts;
+
+/// <summary>What a fact row is about: the donation itself, or its credit to one post, campaign or fundraiser.</summary>
+public static class FactDims
+{
+    /// <summary>The donation's own money: gross, refunded, fee, attributed; one donation.</summary>
+    public const string Donation = "";
+    public const string Post = "post", Campaign = "campaign", Fundraiser = "fundraiser";
+    /// <summary>Credit to a fundraiser that names no campaign: it counts for the fundraiser's campaign, looked up when read.</summary>
+    public const string FundraiserCampaign = "fundraiser-campaign";
+    /// <summary>Everything the donation credited to posts, together (key ''): money raised through posts, and one donation.</summary>
+    public const string Posts = "posts";
+}
+
+/// <summary>One row of a revision's contribution to the facts; <c>Key</c> is '' for the donation's own row.</summary>
+public sealed record FactPart(string Dim, string Key, long Gross, long Refunded, long Fee, long Attributed);
+
+/// <summary>
+/// Keeps Reporting's fact rows and rollups in step with the ledger: each revision, in the same session (and so the same
+/// transaction) as the read model, adds its contribution less the contribution of the revision it follows. A revision
+/// that arrives after a newer one (out of order) is put in its place in time: it counts from its decision until the
+/// next revision's, and changes nothing now. A revision already known changes nothing.
+/// </summary>
+public static class DonationFacts
+{
+    /// <summary>Local days are Europe/Moscow for every NGO until an NGO can choose its zone (none can yet).</summary>
+    public const string NgoTimeZone = Reports.ReportQuery.DefaultTimeZone;
+
+    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById(NgoTimeZone);
+
+    /// <summary>
+    /// Queues on <paramref name="session"/> the fact rows for <paramref name="decided"/>, given every revision of the
+    /// donation known before it (including any queued earlier in the same session). Returns false, queuing nothing,
+    /// when the revision is already known. The caller saves the session.
+    /// </summary>
+    public static bool Record(IDocumentSession session, DonationAttributed decided, IReadOnlyCollection<DonationAttributed> known)
+    {
+        var rows = Rows(decided, known);
+        if (rows is null) return false;
+        if (rows.Count > 0) session.QueueSqlCommand(UpsertSql(session.DocumentStore.Options.Schema.For<DonationView>(true)), JsonSerializer.Serialize(rows));
+        return true;
+    }
+
+    /// <summary>The rows <see cref="Record"/> writes, or null for a revision already known.</summary>
+    public static IReadOnlyList<FactRow>? Rows(DonationAttributed decided, IReadOnlyCollection<DonationAttributed> known)
+    {
+        if (known.Any(k => k.Revision == decided.Revision)) return null;
+        var previous = known.Where(k => k.Revision < decided.Revision).MaxBy(k => k.Revision);
+        var next = known.Where(k => k.Revision > decided.Revision).MinBy(k => k.Revision);
+        var rows = new List<FactRow>();
+        // At this revision's decision: it replaces the one before it.
+        Add(rows, decided, decided.DecidedAt, decided, +1);
+        if (previous is not null) Add(rows, decided, decided.DecidedAt, previous, -1);
+        // Already replaced by a newer one: from the newer one's decision, the newer one replaces this instead.
+        if (next is not null)
+        {
+            Add(rows, decided, next.DecidedAt, decided, -1);
+            if (previous is not null) Add(rows, decided, next.DecidedAt, previous, +1);
+        }
+        return rows;
+    }
+
+    /// <summary>What one revision puts in the reports, row by row.</summary>
+    public static IEnumerable<FactPart> Parts(DonationAttributed d)
+    {
+        yield return new FactPart(FactDims.Donation, "", d.AmountMinor, d.RefundedMinor, d.FeeMinor ?? 0, d.AttributedMinor());
+        foreach (var g in d.Credits.Where(c => c.PostId is not null).GroupBy(c => c.PostId!)) yield return Credit(FactDims.Post, g.Key, g);
+        if (d.Credits.Any(c => c.PostId is not null)) yield return Credit(FactDims.Posts, "", d.Credits.Where(c => c.PostId is not null));
+        foreach (var g in d.Credits.Where(c => c.CampaignId is not null).GroupBy(c => c.CampaignId!)) yield return Credit(FactDims.Campaign, g.Key, g);
+        foreach (var g in d.Credits.Where(c => c.CampaignId is null && c.FundraiserId is not null).GroupBy(c => c.FundraiserId!))
+            yield return Credit(FactDims.FundraiserCampaign, g.Key, g);
+        foreach (var g in d.Credits.Where(c => c.FundraiserId is not null).GroupBy(c => c.FundraiserId!)) yield return Credit(FactDims.Fundraiser, g.Key, g);
+    }
+
+    private static FactPart Credit(string dim, string key, IEnumerable<Credit> credits) => new(dim, key, 0, 0, 0, credits.Sum(c => c.AmountMinor));
+
+    public static DateOnly LocalDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
+
+    private static void Add(List<FactRow> rows, DonationAttributed arriving, DateTimeOffset recordedAt, DonationAttributed of, int sign)
+    {
+        foreach (var p in Parts(of))
+            rows.Add(new FactRow(arriving.DonationId, arriving.Revision, rows.Count, of.NgoId, recordedAt, of.OccurredAt, LocalDay(of.OccurredAt),
+                of.Currency, of.Provider, of.Status, of.Reason ?? "", of.DonorId ?? of.DonationId.ToString(), p.Dim, p.Key,
+                sign * p.Gross, sign * p.Refunded, sign * p.Fee, sign * p.Attributed, sign));
+    }
+
+    private static string UpsertSql(string viewTable)
+    {
+        var s = viewTable[..viewTable.LastIndexOf('.')];
+        return $"""
+            with f as (
+              insert into {s}.{FactTables.Facts} (donation, revision, seq, ngo, recorded_at, occurred_at, day, currency, provider, status, reason, donor, dim, key, gross, refunded, fee, attributed, donations)
+              select * from jsonb_to_recordset(?::jsonb) as x(donation uuid, revision int, seq int, ngo text, recorded_at timestamptz, occurred_at timestamptz, day date,
+                currency text, provider text, status text, reason text, donor text, dim text, key text, gross bigint, refunded bigint, fee bigint, attributed bigint, donations int)
+              returning *),
+            days as (
+              insert into {s}.{FactTables.Days} as t (ngo, day, recorded_day, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
+              select ngo, day, (recorded_at at time zone 'UTC')::date, currency, provider, status, reason, dim, key, sum(gross), sum(refunded), sum(fee), sum(attributed), sum(donations)
+              from f group by 1, 2, 3, 4, 5, 6, 7, 8, 9 order by 1, 2, 3, 4, 5, 6, 7, 8, 9
+              on conflict (ngo, day, recorded_day, currency, provider, status, reason, dim, key) do update set gross = t.gross + excluded.gross,
+                refunded = t.refunded + excluded.refunded, fee = t.fee + excluded.fee, attributed = t.attributed + excluded.attributed, donations = t.donations + excluded.donations),
+            totals as (
+              insert into {s}.{FactTables.Totals} as t (ngo, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
+              select ngo, currency, provider, status, reason, dim, key, sum(gross), sum(refunded), sum(fee), sum(attributed), sum(donations)
+              from f group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
+              on conflict (ngo, currency, provider, status, reason, dim, key) do update set gross = t.gross + excluded.gross,
+                refunded = t.refunded + excluded.refunded, fee = t.fee + excluded.fee, attributed = t.attributed + excluded.attributed, donations = t.donations + excluded.donations),
+            changed as (
+              select ngo, dim, key, donor, sum(donations)::int as delta from f where dim <> '' group by 1, 2, 3, 4 having sum(donations) <> 0),
+            donors as (
+              insert into {s}.{FactTables.Donors} as t (ngo, dim, key, donor, donations)
+              select ngo, dim, key, donor, delta from changed order by 1, 2, 3, 4
+              on conflict (ngo, dim, key, donor) do update set donations = t.donations + excluded.donations
+              returning t.ngo, t.dim, t.key, t.donor, t.donations)
+            insert into {s}.{FactTables.DonorCounts} as t (ngo, dim, key, donors)
+            select d.ngo, d.dim, d.key, sum(case when d.donations > 0 and d.donations - c.delta <= 0 then 1 when d.donations <= 0 and d.donations - c.delta > 0 then -1 else 0 end)
+            from donors d join changed c using (ngo, dim, key, donor) group by 1, 2, 3 order by 1, 2, 3
+            on conflict (ngo, dim, key) do update set donors = t.donors + excluded.donors
+            """;
+    }
+}
+
+/// <summary>One fact row as written (JSON names match the SQL record's columns).</summary>
+public sealed record FactRow(
+    [property: System.Text.Json.Serialization.JsonPropertyName("donation")] Guid Donation,
+    [property: System.Text.Json.Serialization.JsonPropertyName("revision")] int Revision,
+    [property: System.Text.Json.Serialization.JsonPropertyName("seq")] int Seq,
+    [property: System.Text.Json.Serialization.JsonPropertyName("ngo")] string Ngo,
+    [property: System.Text.Json.Serialization.JsonPropertyName("recorded_at")] DateTimeOffset RecordedAt,
+    [property: System.Text.Json.Serialization.JsonPropertyName("occurred_at")] DateTimeOffset OccurredAt,
+    [property: System.Text.Json.Serialization.JsonPropertyName("day")] DateOnly Day,
+    [property: System.Text.Json.Serialization.JsonPropertyName("currency")] string Currency,
+    [property: System.Text.Json.Serialization.JsonPropertyName("provider")] string Provider,
+    [property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status,
+    [property: System.Text.Json.Serialization.JsonPropertyName("reason")] string Reason,
+    [property: System.Text.Json.Serialization.JsonPropertyName("donor")] string Donor,
+    [property: System.Text.Json.Serialization.JsonPropertyName("dim")] string Dim,
+    [property: System.Text.Json.Serialization.JsonPropertyName("key")] string Key,
+    [property: System.Text.Json.Serialization.JsonPropertyName("gross")] long Gross,
+    [property: System.Text.Json.Serialization.JsonPropertyName("refunded")] long Refunded,
+    [property: System.Text.Json.Serialization.JsonPropertyName("fee")] long Fee,
+    [property: System.Text.Json.Serialization.JsonPropertyName("attributed")] long Attributed,
+    [property: System.Text.Json.Serialization.JsonPropertyName("donations")] int Donations);
