@@ -33,6 +33,7 @@ app.MapDonations();
 app.MapReconciliation();
 app.MapWebhookEndpoints();
 app.MapExport();
+app.MapPostFunnel();
 app.Run();
 
 public partial class Program;

@@ -46,6 +46,7 @@ public static class VkEndpoints
         manager.MapPut("/vk/ads", ConnectAds);
         var viewer = app.MapGroup("/api/ngos/{ngo}").RequireNgoKey(NgoRoles.Viewer).WithTags("VK");
         viewer.MapGet("/vk", Show);
+        viewer.MapGet("/vk/ads", ShowAds);
         viewer.MapGet("/posts", ListPosts);
     }
 
@@ -116,6 +117,11 @@ public static class VkEndpoints
         await session.LoadAsync<VkConnection>(ngo, ct) is { } connection
             ? TypedResults.Ok(Answer(connection, null))
             : Problems.NotFound($"NGO '{ngo}' has not connected VK; PUT /api/ngos/{ngo}/vk first.");
+
+    private static async Task<IResult> ShowAds(string ngo, IQuerySession session, CancellationToken ct) =>
+        await session.LoadAsync<VkAdsConnection>(ngo, ct) is { } ads
+            ? TypedResults.Ok(new { accountId = ads.AccountId, campaigns = ads.Campaigns, connectedAt = ads.ConnectedAt })
+            : Problems.NotFound($"NGO '{ngo}' has not connected a VK Ads account; PUT /api/ngos/{ngo}/vk/ads first.");
 
     private static async Task<IResult> ListPosts(string ngo, HttpRequest request, IQuerySession session, IConfiguration configuration, CancellationToken ct)
     {

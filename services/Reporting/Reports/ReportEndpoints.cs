@@ -58,6 +58,19 @@ public static class ReportEndpoints
 
     private static Task<IResult> Posts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
+        var lines = await PostLinesAsync(sql, session, ct);
+        return sql.Query.Csv
+            ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "people", "donors", "donations", "conversion", "paid_clicks",
+                    "organic_clicks", .. MoneyHeaders],
+                lines.SelectMany(l => MoneyRows(l.Money, [l.PostId, l.CampaignId, l.FundraiserId, l.Clicks.ToString(), l.BotClicks.ToString(), l.People.ToString(),
+                    l.Donors.ToString(), l.Donations.ToString(), Csv.Number(l.Conversion), l.PaidClicks.ToString(), l.OrganicClicks.ToString()])))
+            : TypedResults.Ok(lines);
+    });
+
+    /// <summary>The posts report's lines (also the post funnel's source).</summary>
+    internal static async Task<List<PostLine>> PostLinesAsync(ReportSql sql, IQuerySession session, CancellationToken ct)
+    {
+        var p = sql.Query;
         var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
         var credits = (await CreditsByAsync(sql, FactDims.Post, ct)).ToLookup(c => c.Key);
         var clicks = (await ClicksByAsync(sql, "postId", ct)).ToDictionary(c => c.Key);
@@ -77,13 +90,8 @@ public static class ReportEndpoints
                 click?.PaidClicks ?? 0, (click?.Clicks ?? 0) - (click?.PaidClicks ?? 0),
                 vk.GetValueOrDefault(post.PostId) is { } stats ? new PostVkStats(stats.Text, stats.Views, stats.Likes, stats.Reposts, stats.Reach, stats.RefreshedAt) : null);
         }).ToList();
-        return sql.Query.Csv
-            ? Csv.File("posts", ["post_id", "campaign_id", "fundraiser_id", "clicks", "bot_clicks", "people", "donors", "donations", "conversion", "paid_clicks",
-                    "organic_clicks", .. MoneyHeaders],
-                lines.SelectMany(l => MoneyRows(l.Money, [l.PostId, l.CampaignId, l.FundraiserId, l.Clicks.ToString(), l.BotClicks.ToString(), l.People.ToString(),
-                    l.Donors.ToString(), l.Donations.ToString(), Csv.Number(l.Conversion), l.PaidClicks.ToString(), l.OrganicClicks.ToString()])))
-            : TypedResults.Ok(lines);
-    });
+        return lines;
+    }
 
     private static Task<IResult> Campaigns([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {

@@ -36,6 +36,8 @@ public sealed class AppBrowser : IAsyncDisposable
 
     public static async Task<AppBrowser> OpenAsync(Uri app, [CallerMemberName] string test = "")
     {
+        // Two shared cores: a page may take more than Playwright's default 5 s to show what a request brought.
+        Assertions.SetDefaultExpectTimeout(30_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

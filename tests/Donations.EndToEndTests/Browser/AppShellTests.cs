@@ -43,8 +43,21 @@ public partial class AppShellTests(DonationsSystem system)
         await app.SignInAsync(ngo.NgoId, ngo.ViewerKey);
         var viewerRoutes = await NavigationAsync(app.Page);
         Assert.Contains("/reports/summary", viewerRoutes);
-        Assert.All(viewerRoutes, r => Assert.StartsWith("/reports/", r));
+        Assert.Subset(routes.ToHashSet(), viewerRoutes.ToHashSet());
+        foreach (var management in new[] { "/vk/connect", "/vk/ads", "/setup/providers" })
+        {
+            Assert.Contains(management, routes);
+            Assert.DoesNotContain(management, viewerRoutes);
+        }
         await Assertions.Expect(app.Page.GetByTestId("role")).ToContainTextAsync("reports only");
+        // The posts are readable with the viewer key, without anything that changes them.
+        await app.OpenAsync("/vk/posts");
+        Assert.Equal(0, await app.Page.GetByTestId("sync-now").CountAsync());
+        Assert.Equal(0, await app.Page.GetByTestId("create-campaign").CountAsync());
+        // A management page opened by its address says it needs the manager key, and shows nothing of it.
+        await app.Page.EvaluateAsync("() => { location.hash = '#/vk/connect'; }");
+        await Assertions.Expect(app.Page.GetByTestId("page")).ToContainTextAsync("needs the manager key");
+        Assert.Equal(0, await app.Page.GetByTestId("vk-connect").CountAsync());
     }
 
     [Fact]

@@ -5,10 +5,15 @@ import type { Translate } from "./i18n";
 /**
  * What failed, for a person. The server's problems are written in English: a Russian screen says what failed in
  * Russian (by status, and by the field the page names) and keeps the server's words folded away under "details".
+ * `fields` maps "field@vkError", "field" or "@status" to the page's own message.
  */
 export function errorBox(error: unknown, t: Translate, lang: string, fields: Record<string, string> = {}): HTMLElement {
   const api = error instanceof ApiError ? error : new ApiError(-1, "error", String(error));
-  const field = Object.keys(fields).find((name) => api.detail.includes(`'${name}'`) || api.problem.field === name);
+  // Most specific first: "field@vkError" (VK's error code for that field), the field the problem names, then a field quoted in its text.
+  const named = api.problem.field as string | undefined;
+  const field = [`${named}@${api.problem.vkError}`, named].find((k) => k !== undefined && k in fields)
+    ?? Object.keys(fields).find((name) => !name.includes("@") && api.detail.includes(`'${name}'`))
+    ?? (`@${api.status}` in fields ? `@${api.status}` : undefined);
   const headline =
     field !== undefined ? fields[field]!
     : api.status === 0 ? t("common.error.network")

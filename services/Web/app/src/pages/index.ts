@@ -3,8 +3,12 @@
 
 // Reports
 export { default as reportsSummary } from "./reports/summary";
+export { default as reportsFunnel } from "./reports/funnel";
 
 // VK
+export { default as vkConnect } from "./vk/connect";
+export { default as vkPosts } from "./vk/posts";
+export { default as vkAds } from "./vk/ads";
 
 // Settings
 export { default as setupProviders } from "./setup/providers";
