@@ -84,7 +84,7 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
             d.NgoId, d.DonationId, ledger.NextRevision, cause, d.Provider, d.ProviderTxId, d.AmountMinor, refunded, d.Currency,
             d.OccurredAt, d.SubscriptionId, decision.Status, decision.Rule, decision.Reason, settings.Model, settings.LookbackDays,
             settings.Version, Rulebook.WithAmounts(d.AmountMinor - refunded, decision.Credits), clock.GetUtcNow(), d.FeeMinor, d.DonorId, d.ReceivedAt,
-            ledger.RefusedRefunds is { Count: > 0 } refused ? refused : null);
+            ledger.RefusedRefunds is { Count: > 0 } refused ? refused : null, d.ClickId, d.FundraiserId);
     }
 
     /// <summary>Bookkeeping that later decisions read: the donor's visitor, the replay index, and dependent charges.</summary>
