@@ -4,6 +4,7 @@ using Donations.Reporting.Donations;
 using Donations.Reporting.Export;
 using Donations.Reporting.OutgoingWebhooks;
 using Donations.Reporting.Reconciliation;
+using Donations.Reporting.Recurring;
 using Donations.Reporting.Storage;
 using Donations.Reporting.Reports;
 using Donations.ServiceDefaults.Hosting;
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddReportingStore();
 builder.AddReconciliation();
+builder.AddRecurring();
 builder.AddOutgoingWebhooks();
 builder.AddDonationsMessaging(bus =>
 {
@@ -23,12 +25,14 @@ builder.AddDonationsMessaging(bus =>
     bus.AddConsumer<AcceptedMoneyConsumer>();
     bus.AddConsumer<ErasedDonorConsumer>();
     bus.AddConsumer<DonationEventsConsumer>();
+    bus.AddConsumer<SubscriptionConsumer>();
 });
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapDashboard();
 app.MapReports();
+app.MapRecurring();
 app.MapDonations();
 app.MapReconciliation();
 app.MapWebhookEndpoints();
