@@ -19,11 +19,12 @@ public sealed class LedgerConsumer(IDocumentSession session) : IConsumer<Donatio
     {
         var decided = context.Message;
         var ct = context.CancellationToken;
+        // The view first, then the history: a revision committed in between changes the view's version, so this one is retried.
+        var view = await session.LoadAsync<DonationView>(decided.DonationId, ct);
         var known = (await session.Query<LedgerEntry>().Where(e => e.DonationId == decided.DonationId).ToListAsync(ct)).Select(e => e.Decision).ToList();
         if (!DonationFacts.Record(session, decided, known)) return; // a redelivery: its facts and view were written with it
         session.Store(LedgerEntry.Of(decided));
 
-        var view = await session.LoadAsync<DonationView>(decided.DonationId, ct);
         if (view is null) session.Insert(DonationView.Of(decided));
         // An older revision still touches the view, so two revisions of one donation written at once collide and one is retried.
         else session.Update(view.Latest.Revision < decided.Revision ? view.Show(decided) : view);
