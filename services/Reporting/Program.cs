@@ -20,11 +20,12 @@ builder.AddOutgoingWebhooks();
 builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
-    bus.AddConsumer<LedgerConsumer>();
+    bus.AddPageConsumer<LedgerConsumer>();
     bus.AddConsumer<CatalogConsumer>();
-    bus.AddConsumer<AcceptedMoneyConsumer>();
+    bus.AddPageConsumer<ClickFactConsumer>();
+    bus.AddPageConsumer<AcceptedMoneyConsumer>();
     bus.AddConsumer<ErasedDonorConsumer>();
-    bus.AddConsumer<DonationEventsConsumer>();
+    bus.AddPageConsumer<DonationEventsConsumer>();
     bus.AddConsumer<SubscriptionConsumer>();
 });
 

@@ -66,6 +66,7 @@ switch (command)
         Console.WriteLine("CPU per webhook delivery, from the start of the load until the reports caught up: " +
                           string.Join(", ", steady.Cpu.OrderByDescending(c => c.CpuMsPerWebhook).Select(c => $"{c.Process} {c.CpuMsPerWebhook:N2} ms")) +
                           $"; total {steady.Cpu.Sum(c => c.CpuMsPerWebhook):N2} ms");
+        Console.WriteLine($"Conflicts: {string.Join("; ", steady.Conflicts)}. Load average at the end: {steady.Load}");
         return steady.Rejected == 0 ? 0 : 1;
     case "burst":
         var burstClicks = args.Length > 1 ? int.Parse(args[1]) : 3000;
