@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole system locally with demo data: PostgreSQL and RabbitMQ (infra/up.sh), the three services and the
-# people's web app in front of them, then a demo NGO seeded through the public API and real signed webhooks. Keeps running; Ctrl-C stops
+# people's web app in front of them, then a year of a demo NGO seeded through the public API, tracked links and real signed
+# webhooks of all four providers. Keeps running; Ctrl-C stops
 # every service it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,11 @@ export ReverseProxy__Clusters__ingestion__Destinations__main__Address=http://127
 export ReverseProxy__Clusters__attribution__Destinations__main__Address=http://127.0.0.1:5102
 export ReverseProxy__Clusters__reporting__Destinations__main__Address=http://127.0.0.1:5103
 export Donations__WebAppUrl=${Donations__WebAppUrl:-http://127.0.0.1:5100/}
+# The demo seeder sends a year of clicks and webhooks from this one address, its clicks dated in the past by a header only
+# this demo honours: the abuse limits are off and back-dated clicks on, for this local demo run only.
+export Demo__BackdatedClicks=${Demo__BackdatedClicks:-true}
+export RateLimits__RedirectsPerClient=${RateLimits__RedirectsPerClient:-0} RateLimits__RedirectsPerLink=${RateLimits__RedirectsPerLink:-0}
+export RateLimits__WebhooksPerProvider=${RateLimits__WebhooksPerProvider:-0}
 for service in Ingestion Attribution Reporting Web; do
   dll="services/$service/bin/Release/net10.0/Donations.$service.dll"
   (cd "$(dirname "$dll")" && exec dotnet "$(basename "$dll")" --urls "http://127.0.0.1:${ports[$service]}") >"$logs/$service.log" 2>&1 &
@@ -49,7 +55,8 @@ for service in Ingestion Attribution Reporting Web; do
   curl -fs "http://127.0.0.1:${ports[$service]}/health/ready" >/dev/null || { echo "$service did not become ready; see $logs/$service.log"; exit 1; }
 done
 
-bash infra/seed-demo.sh
+# A year of a mid-size NGO through the real path (tests/Donations.LoadTests/DemoSeed.cs); it prints the NGO's id and keys.
+dotnet tests/Donations.LoadTests/bin/Release/net10.0/Donations.LoadTests.dll seed
 
 cat <<INFO
 

@@ -12,9 +12,9 @@ builder.AddAttributionStore();
 builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
-    bus.AddConsumer<ClickConsumer>();
-    bus.AddConsumer<DonationConsumer>();
-    bus.AddConsumer<RefundConsumer>();
+    bus.AddPageConsumer<ClickConsumer>(LedgerWriter.Endpoint, singleActive: true);
+    bus.AddPageConsumer<DonationConsumer>(LedgerWriter.Endpoint, singleActive: true);
+    bus.AddPageConsumer<RefundConsumer>(LedgerWriter.Endpoint, singleActive: true);
     bus.AddConsumer<FundraiserConsumer>();
 });
 

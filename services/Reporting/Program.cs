@@ -4,6 +4,7 @@ using Donations.Reporting.Donations;
 using Donations.Reporting.Export;
 using Donations.Reporting.OutgoingWebhooks;
 using Donations.Reporting.Reconciliation;
+using Donations.Reporting.Recurring;
 using Donations.Reporting.Storage;
 using Donations.Reporting.Reports;
 using Donations.ServiceDefaults.Hosting;
@@ -14,21 +15,25 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddReportingStore();
 builder.AddReconciliation();
+builder.AddRecurring();
 builder.AddOutgoingWebhooks();
 builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
-    bus.AddConsumer<LedgerConsumer>();
+    bus.AddPageConsumer<LedgerConsumer>();
     bus.AddConsumer<CatalogConsumer>();
-    bus.AddConsumer<AcceptedMoneyConsumer>();
+    bus.AddPageConsumer<ClickFactConsumer>();
+    bus.AddPageConsumer<AcceptedMoneyConsumer>();
     bus.AddConsumer<ErasedDonorConsumer>();
-    bus.AddConsumer<DonationEventsConsumer>();
+    bus.AddPageConsumer<DonationEventsConsumer>();
+    bus.AddConsumer<SubscriptionConsumer>();
 });
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapDashboard();
 app.MapReports();
+app.MapRecurring();
 app.MapDonations();
 app.MapReconciliation();
 app.MapWebhookEndpoints();

@@ -75,6 +75,9 @@ public class DonationsSystem : IAsyncLifetime
 
     public HttpClient Client(ServiceProcess service, string? key = null) => _system.Client(service, key);
 
+    /// <summary>The run's name: its RabbitMQ virtual host and the suffix of its schemas.</summary>
+    public string Run => _system.Run;
+
     /// <summary>The rows of every table in a service's schema whose text contains <paramref name="text"/>, table by table.</summary>
     public async Task<IReadOnlyDictionary<string, long>> RowsContainingAsync(string service, string text)
     {

@@ -6,11 +6,16 @@ using Donations.LoadTests;
 // dotnet run -c Release --project tests/Donations.LoadTests -- burst [clicks] [visitors] [webhooks]
 // dotnet run -c Release --project tests/Donations.LoadTests -- export [rows]
 // dotnet run -c Release --project tests/Donations.LoadTests -- faults [instances] [seconds of load per fault] [cluster]   (root; see infra/faults.sh)
+// dotnet run -c Release --project tests/Donations.LoadTests -- seed      (a year of a demo NGO into the running system of infra/run.sh)
 // Needs PostgreSQL and RabbitMQ (bash infra/up.sh) and the solution built in Release.
 var command = args.FirstOrDefault() ?? "ingest";
 
 switch (command)
 {
+    case "seed":
+        return await new DemoSeed(new Uri(Environment.GetEnvironmentVariable("DONATIONS_INGESTION_URL") ?? "http://127.0.0.1:5101"),
+            new Uri(Environment.GetEnvironmentVariable("DONATIONS_REPORTING_URL") ?? "http://127.0.0.1:5103"),
+            Environment.GetEnvironmentVariable("DONATIONS_ADMIN_KEY") ?? throw new InvalidOperationException("DONATIONS_ADMIN_KEY must be set.")).RunAsync();
     case "reports":
         var donations = args.Length > 1 ? int.Parse(args[1]) : 1_000_000;
         var clicks = args.Length > 2 ? int.Parse(args[2]) : 5_000_000;
@@ -61,6 +66,7 @@ switch (command)
         Console.WriteLine("CPU per webhook delivery, from the start of the load until the reports caught up: " +
                           string.Join(", ", steady.Cpu.OrderByDescending(c => c.CpuMsPerWebhook).Select(c => $"{c.Process} {c.CpuMsPerWebhook:N2} ms")) +
                           $"; total {steady.Cpu.Sum(c => c.CpuMsPerWebhook):N2} ms");
+        Console.WriteLine($"Conflicts: {string.Join("; ", steady.Conflicts)}. Load average at the end: {steady.Load}");
         return steady.Rejected == 0 ? 0 : 1;
     case "burst":
         var burstClicks = args.Length > 1 ? int.Parse(args[1]) : 3000;

@@ -31,4 +31,9 @@ public static partial class Prometheus
         var target = p * buckets[^1].Count;
         return buckets.First(b => b.Count >= target).Le;
     }
+
+    /// <summary>The sum of every series of a counter, whatever its labels; 0 when it has none yet.</summary>
+    public static double Sum(string metrics, string counter) => metrics.Split('\n')
+        .Where(l => l.StartsWith(counter, StringComparison.Ordinal) && (l.Length == counter.Length || l[counter.Length] is '{' or ' '))
+        .Sum(l => double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture));
 }

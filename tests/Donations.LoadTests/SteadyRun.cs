@@ -17,7 +17,7 @@ public static class SteadyRun
     public sealed record Report(int Rate, TimeSpan Duration, long Deliveries, int Payments, long Retries, long Rejected, double P50Ms, double P99Ms,
         double RedirectP50Ms, double RedirectP99Ms,
         long LagObserved, double LagP50Ms, double LagP99Ms, IReadOnlyList<Sample> Samples, IReadOnlyList<string> Services,
-        IReadOnlyList<(string Process, double CpuMsPerWebhook)> Cpu);
+        IReadOnlyList<(string Process, double CpuMsPerWebhook)> Cpu, IReadOnlyList<string> Conflicts, string Load);
 
     /// <summary>Where the CPU goes: each service, PostgreSQL, RabbitMQ and this load generator.</summary>
     private static Dictionary<string, double> CpuNow(IEnumerable<ServiceProcess> services)
@@ -76,11 +76,27 @@ public static class SteadyRun
             await Task.Delay(1000);
         var cpuAfter = CpuNow(services);
         var cpu = cpuAfter.Select(p => (p.Key, (p.Value - cpuBefore[p.Key]) * 1000 / Math.Max(1, traffic.Deliveries))).ToList();
+        var conflicts = new List<string>();
+        foreach (var service in services)
+        {
+            var metrics = await scrape.GetStringAsync(new Uri(service.BaseAddress, "/metrics"));
+            conflicts.Add($"{service.Name}: rollbacks {Prometheus.Sum(metrics, "donations_storage_rollbacks_total"):N0}, retries {Prometheus.Sum(metrics, "donations_storage_retries_total"):N0}, " +
+                          $"event sequence gaps {await GapsAsync(system, service.Name):N0}");
+        }
         var (latencies, redirects) = (traffic.Latencies(), traffic.Redirects());
         return new Report(rate, elapsed, traffic.Deliveries, traffic.Payments, traffic.Retries, traffic.Rejected,
             Measure.Percentile(latencies, 0.5), Measure.Percentile(latencies, 0.99), Measure.Percentile(redirects, 0.5), Measure.Percentile(redirects, 0.99),
             Prometheus.Count(final, "donations_attribution_lag"),
             Prometheus.Quantile(final, "donations_attribution_lag", 0.5), Prometheus.Quantile(final, "donations_attribution_lag", 0.99),
-            samples, services.Select(s => s.Name).ToList(), cpu);
+            samples, services.Select(s => s.Name).ToList(), cpu, conflicts, File.ReadAllText("/proc/loadavg").Trim());
+    }
+
+    /// <summary>Sequence numbers taken but never committed in the service's event store: each one a rolled-back append.</summary>
+    private static async Task<long> GapsAsync(LocalSystem system, string service)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(LocalSystem.Postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"select coalesce(max(seq_id) - count(*), 0) from {service.ToLowerInvariant()}_{system.Run}.mt_events", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -90,7 +90,7 @@ public sealed class SpanChainTests : IAsyncLifetime
         var names = string.Join("\n", trace.Select(s => $"{s.Source.Name}: {s.DisplayName}"));
         string[] chain =
         [
-            "forward donation_received", "Donations.Contracts.Ingestion:DonationReceived send", "attribution-donation process",
+            "forward donation_received", "Donations.Contracts.Ingestion:DonationReceived send", "attribution-ledger process",
             "forward donation_attributed", "Donations.Contracts.Attribution:DonationAttributed send", "reporting-ledger process",
         ];
         foreach (var link in chain) Assert.True(trace.Any(s => s.DisplayName == link), $"'{link}' is not in the webhook's trace:\n{names}");

@@ -1,41 +1,36 @@
 using Donations.Attribution.Ledger;
 using Donations.Contracts.Attribution;
 using Donations.Contracts.Ingestion;
-using Marten;
 using MassTransit;
 
 namespace Donations.Attribution.Clicks;
 
-/// <summary>Keeps each click, and re-attributes the donations that named it before it arrived.</summary>
-public sealed class ClickConsumer(IDocumentSession session, Attributor attributor) : IConsumer<ClickRecorded>
+/// <summary>Keeps each click, and re-attributes the donations that named it before it arrived; a page at a time.</summary>
+public sealed class ClickConsumer(LedgerWriter writer) : IConsumer<Batch<ClickRecorded>>
 {
-    public async Task Consume(ConsumeContext<ClickRecorded> context)
+    public Task Consume(ConsumeContext<Batch<ClickRecorded>> context) => writer.WriteAsync(context, DecideAsync);
+
+    public static async Task DecideAsync(Attributor attributor, ConsumeContext<ClickRecorded> message, CancellationToken ct)
     {
-        var click = context.Message;
-        var ct = context.CancellationToken;
-        // Later loads in this transaction (while deciding the waiting donations) must see the click arrived.
-        session.UseIdentityMapFor<ClickTouchpoint>();
-        var touchpoint = await session.LoadAsync<ClickTouchpoint>(click.ClickId, ct);
+        var click = message.Message;
+        var touchpoint = await attributor.TouchpointAsync(click.ClickId, ct);
         if (touchpoint?.Click is not null) return; // a redelivery
 
         if (touchpoint is null)
         {
             touchpoint = new ClickTouchpoint { Id = click.ClickId };
             touchpoint.Arrived(click);
-            session.Insert(touchpoint);
+            attributor.Insert(touchpoint.Id, touchpoint);
+            return;
         }
-        else
+        var waiting = touchpoint.WaitingDonations.ToList();
+        touchpoint.Arrived(click);
+        attributor.Update(touchpoint.Id, touchpoint);
+        foreach (var donationId in waiting)
         {
-            var waiting = touchpoint.WaitingDonations.ToList();
-            touchpoint.Arrived(click);
-            session.Update(touchpoint);
-            foreach (var donationId in waiting)
-            {
-                var ledger = await attributor.LoadAsync(donationId, ct);
-                if (ledger.Donation is null) continue;
-                if (await attributor.ReviseAsync(ledger, Causes.LateClick, ct) is { } revision) attributor.Append(ledger, revision);
-            }
+            var ledger = await attributor.LoadAsync(donationId, ct);
+            if (ledger.Donation is null) continue;
+            if (await attributor.ReviseAsync(ledger, Causes.LateClick, ct) is { } revision) attributor.Append(ledger, revision);
         }
-        await attributor.SaveAsync(ct);
     }
 }

@@ -5,19 +5,33 @@ using Donations.Attribution.Recurring;
 using Donations.Attribution.Settings;
 using Donations.Contracts.Attribution;
 using Donations.Contracts.Ingestion;
+using Donations.ServiceDefaults.Telemetry;
 using Marten;
 
 namespace Donations.Attribution.Ledger;
 
 /// <summary>
 /// Reads a donation's ledger and what is known about it, applies the rule book, and queues the next revision.
-/// Writes are held until <see cref="SaveAsync"/>, so one unit of work may revise a donation more than once (a first
-/// payment's charges follow it while they are replayed themselves) and still appends once per stream, naming the
-/// version it read: two writers racing on one donation cannot both win; the loser is retried against the new state.
+/// The unit of work is a page of messages: writes — ledger events and the documents decisions read (touchpoints,
+/// subscriptions, donor ties) — are held until <see cref="SaveAsync"/>, and every read sees what the page has queued,
+/// so a page decides exactly as its messages would one after the other, and commits once. Each stream is appended
+/// once, naming the version it was read at, and each document is written once: a writer racing this one (another
+/// instance during a hand-over, the replay) cannot both win; the loser is retried against the new state.
 /// </summary>
 public sealed class Attributor(IDocumentSession session, TimeProvider clock)
 {
-    private readonly Dictionary<Guid, (DonationLedger ReadAt, List<object> Events, DonationLedger Now)> _pending = [];
+    private readonly Dictionary<Guid, (DonationLedger ReadAt, List<(object Event, string? Trace)> Events, DonationLedger Now)> _pending = [];
+    private readonly Dictionary<(Type, object), (object? Document, Change Change, Action<IDocumentSession>? Flush)> _documents = [];
+
+    private enum Change { None, Insert, Update, Store }
+
+    private readonly List<Action> _afterCommit = [];
+
+    /// <summary>Runs <paramref name="action"/> once the unit of work has committed (a warning, a metric), never for work rolled back.</summary>
+    public void AfterCommit(Action action) => _afterCommit.Add(action);
+
+    /// <summary>The trace of the message being decided: the events it causes carry it, whichever page they commit in.</summary>
+    public string? TraceParent { get; set; }
 
     /// <summary>The ledger as stored, with what this unit of work has queued for it.</summary>
     public async Task<DonationLedger> LoadAsync(Guid donationId, CancellationToken ct) =>
@@ -25,28 +39,64 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
             ? pending.Now
             : DonationLedger.From(donationId, await session.Events.FetchStreamAsync(donationId, token: ct));
 
+    public Task<ClickTouchpoint?> TouchpointAsync(Guid id, CancellationToken ct) => DocumentAsync(id, () => session.LoadAsync<ClickTouchpoint>(id, ct));
+
+    public Task<Subscription?> SubscriptionAsync(string id, CancellationToken ct) => DocumentAsync(id, () => session.LoadAsync<Subscription>(id, ct));
+
+    public Task<DonorVisitor?> DonorVisitorAsync(string id, CancellationToken ct) => DocumentAsync(id, () => session.LoadAsync<DonorVisitor>(id, ct));
+
+    /// <summary>A document new to the store, written at <see cref="SaveAsync"/>.</summary>
+    public void Insert<T>(object id, T document) where T : class => _documents[(typeof(T), id)] = (document, Change.Insert, s => s.Insert(document));
+
+    /// <summary>A document loaded through this unit of work and changed: written once, at its loaded version (still an insert when new here).</summary>
+    public void Update<T>(object id, T document) where T : class =>
+        _documents[(typeof(T), id)] = _documents.TryGetValue((typeof(T), id), out var known) && known.Change == Change.Insert
+            ? (document, Change.Insert, s => s.Insert(document))
+            : (document, Change.Update, s => s.Update(document));
+
+    /// <summary>A document written whatever is stored (an upsert).</summary>
+    public void Store<T>(object id, T document) where T : class => _documents[(typeof(T), id)] = (document, Change.Store, s => s.Store(document));
+
+    private async Task<T?> DocumentAsync<T>(object id, Func<Task<T?>> load) where T : class
+    {
+        if (_documents.TryGetValue((typeof(T), id), out var known)) return (T?)known.Document;
+        var document = await load();
+        _documents[(typeof(T), id)] = (document, Change.None, null);
+        return document;
+    }
+
     public async Task<AttributionSettings> SettingsAsync(string ngo, CancellationToken ct) =>
-        (await session.LoadAsync<NgoSettings>(ngo, ct))?.ToSettings() ?? AttributionSettings.Default;
+        (await DocumentAsync(ngo, () => session.LoadAsync<NgoSettings>(ngo, ct)))?.ToSettings() ?? AttributionSettings.Default;
 
     /// <summary>Queues <paramref name="events"/> after the ledger <paramref name="readAt"/>, as loaded by <see cref="LoadAsync"/>.</summary>
     public void Append(DonationLedger readAt, params object[] events)
     {
         var now = events.Aggregate(readAt, (ledger, e) => ledger.Apply(e)) with { Version = readAt.Version + events.Length };
+        var traced = events.Select(e => (e, TraceParent));
         _pending[readAt.Id] = _pending.TryGetValue(readAt.Id, out var pending)
-            ? (pending.ReadAt, [.. pending.Events, .. events], now)
-            : (readAt, [.. events], now);
+            ? (pending.ReadAt, [.. pending.Events, .. traced], now)
+            : (readAt, [.. traced], now);
     }
 
-    /// <summary>Appends every queued event to its stream at the version it was read at, and commits the session.</summary>
+    /// <summary>
+    /// Writes every queued document once and appends every queued event to its stream at the version it was read at,
+    /// then commits the session: one transaction for the unit of work.
+    /// </summary>
     public async Task SaveAsync(CancellationToken ct)
     {
+        foreach (var (_, _, flush) in _documents.Values) flush?.Invoke(session);
         foreach (var (id, (readAt, events, _)) in _pending)
         {
-            if (readAt.Version == 0) session.Events.StartStream(id, events);
-            else session.Events.Append(id, readAt.Version + events.Count, events);
+            var data = events.Select(e => e.Event).ToArray();
+            var action = readAt.Version == 0 ? session.Events.StartStream(id, data) : session.Events.Append(id, readAt.Version + data.Length, data);
+            for (var i = 0; i < events.Count && i < action.Events.Count; i++)
+                if (events[i].Trace is { } trace) action.Events[i].SetHeader(DonationsTelemetry.TraceParentHeader, trace);
         }
         _pending.Clear();
+        _documents.Clear();
         await session.SaveChangesAsync(ct);
+        foreach (var action in _afterCommit) action();
+        _afterCommit.Clear();
     }
 
     /// <summary>
@@ -84,20 +134,23 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
             d.NgoId, d.DonationId, ledger.NextRevision, cause, d.Provider, d.ProviderTxId, d.AmountMinor, refunded, d.Currency,
             d.OccurredAt, d.SubscriptionId, decision.Status, decision.Rule, decision.Reason, settings.Model, settings.LookbackDays,
             settings.Version, Rulebook.WithAmounts(d.AmountMinor - refunded, decision.Credits), clock.GetUtcNow(), d.FeeMinor, d.DonorId, d.ReceivedAt,
-            ledger.RefusedRefunds is { Count: > 0 } refused ? refused : null);
+            ledger.RefusedRefunds is { Count: > 0 } refused ? refused : null, d.ClickId, d.FundraiserId);
     }
 
     /// <summary>Bookkeeping that later decisions read: the donor's visitor, the replay index, and dependent charges.</summary>
     private async Task RememberAsync(DonationReceived donation, Decision decision, DonationAttributed revision, CancellationToken ct)
     {
         if (decision.Rule == Rules.ClickId && donation.DonorId is { Length: > 0 } donor && decision.Credits.FirstOrDefault()?.ClickId is { } clickId
-            && (await session.LoadAsync<ClickTouchpoint>(clickId, ct))?.VisitorId is { } visitor)
-            session.Store(new DonorVisitor(DonorVisitor.DocumentId(donation.NgoId, donor), visitor));
+            && (await TouchpointAsync(clickId, ct))?.VisitorId is { } visitor)
+        {
+            var id = DonorVisitor.DocumentId(donation.NgoId, donor);
+            Store(id, new DonorVisitor(id, visitor));
+        }
 
-        session.Store(new DonationIndex(donation.DonationId, donation.NgoId, donation.OccurredAt, revision.SettingsVersion));
+        Store(donation.DonationId, new DonationIndex(donation.DonationId, donation.NgoId, donation.OccurredAt, revision.SettingsVersion));
 
         if (donation.SubscriptionId is { Length: > 0 } subscriptionId
-            && await session.LoadAsync<Subscription>(Subscription.DocumentId(donation.NgoId, donation.Provider, subscriptionId), ct) is { } subscription
+            && await SubscriptionAsync(Subscription.DocumentId(donation.NgoId, donation.Provider, subscriptionId), ct) is { } subscription
             && subscription.FirstDonationId == donation.DonationId)
         {
             foreach (var charge in subscription.Charges)
@@ -120,36 +173,50 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         IReadOnlyList<ClickRecorded> visitorClicks = [];
         if (Guid.TryParse(donation.ClickId, out var clickId))
         {
-            named = (await session.LoadAsync<ClickTouchpoint>(clickId, ct))?.Click;
+            named = (await TouchpointAsync(clickId, ct))?.Click;
             if (named is { IsBot: false } && named.NgoId == donation.NgoId)
                 visitorClicks = await VisitorClicksAsync(donation.NgoId, named.VisitorId, from, donation.OccurredAt, ct);
         }
 
         IReadOnlyList<ClickRecorded> donorClicks = [];
         if (donation.DonorId is { Length: > 0 } donor
-            && await session.LoadAsync<DonorVisitor>(DonorVisitor.DocumentId(donation.NgoId, donor), ct) is { } tie)
+            && await DonorVisitorAsync(DonorVisitor.DocumentId(donation.NgoId, donor), ct) is { } tie)
             donorClicks = await VisitorClicksAsync(donation.NgoId, tie.VisitorId, from, donation.OccurredAt, ct);
 
         var fundraiserCampaign = donation.FundraiserId is { Length: > 0 } fundraiser
-            ? (await session.LoadAsync<FundraiserCampaign>(FundraiserCampaign.DocumentId(donation.NgoId, fundraiser), ct))?.CampaignId
+            ? (await DocumentAsync(FundraiserCampaign.DocumentId(donation.NgoId, fundraiser),
+                () => session.LoadAsync<FundraiserCampaign>(FundraiserCampaign.DocumentId(donation.NgoId, fundraiser), ct)))?.CampaignId
             : null;
         return new Evidence(named, visitorClicks, donorClicks, null, fundraiserCampaign);
     }
 
+    private const int VisitorClicksLimit = 200;
+
+    /// <summary>The visitor's clicks in the window, oldest first: the stored ones as this unit of work sees them, and those it has queued.</summary>
     private async Task<IReadOnlyList<ClickRecorded>> VisitorClicksAsync(string ngo, string visitor, DateTimeOffset from, DateTimeOffset until, CancellationToken ct)
     {
-        var touchpoints = await session.Query<ClickTouchpoint>()
+        bool InWindow(ClickTouchpoint t) => t.Click is not null && t.NgoId == ngo && t.VisitorId == visitor && !t.IsBot && t.ClickedAt >= from && t.ClickedAt <= until;
+        var queued = _documents.Values.Where(d => d.Change != Change.None).Select(d => d.Document).OfType<ClickTouchpoint>().ToList();
+        var stored = await session.Query<ClickTouchpoint>()
             .Where(t => t.NgoId == ngo && t.VisitorId == visitor && !t.IsBot && t.ClickedAt >= from && t.ClickedAt <= until)
             .OrderBy(t => t.ClickedAt)
-            .Take(200)
+            .Take(VisitorClicksLimit + queued.Count)
             .ToListAsync(ct);
-        return touchpoints.Select(t => t.Click!).ToList();
+        var seen = queued.Select(t => t.Id).ToHashSet();
+        return stored.Where(t => !seen.Contains(t.Id))
+            .Select(t => _documents.TryGetValue((typeof(ClickTouchpoint), t.Id), out var known) && known.Document is ClickTouchpoint mine ? mine : t)
+            .Concat(queued)
+            .Where(InWindow)
+            .OrderBy(t => t.ClickedAt)
+            .Take(VisitorClicksLimit)
+            .Select(t => t.Click!)
+            .ToList();
     }
 
     private async Task<DonationAttributed?> FirstPaymentAsync(DonationReceived donation, CancellationToken ct)
     {
         if (donation.SubscriptionId is not { Length: > 0 } subscriptionId) return null;
-        var subscription = await session.LoadAsync<Subscription>(Subscription.DocumentId(donation.NgoId, donation.Provider, subscriptionId), ct);
+        var subscription = await SubscriptionAsync(Subscription.DocumentId(donation.NgoId, donation.Provider, subscriptionId), ct);
         if (subscription is null || subscription.FirstDonationId == donation.DonationId) return null;
         return (await LoadAsync(subscription.FirstDonationId, ct)).Current;
     }

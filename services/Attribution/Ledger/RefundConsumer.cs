@@ -6,23 +6,25 @@ using MassTransit;
 namespace Donations.Attribution.Ledger;
 
 /// <summary>
-/// Reverses credit pro rata for each refund, once per refund. A refund that arrives before its payment waits in
-/// the payment's stream and is checked (currency, amount) when the payment is decided, as Ingestion checks a later one.
+/// Reverses credit pro rata for each refund, once per refund; a page at a time. A refund that arrives before its
+/// payment waits in the payment's stream and is checked (currency, amount) when the payment is decided, as Ingestion
+/// checks a later one.
 /// </summary>
-public sealed class RefundConsumer(Attributor attributor, ILogger<RefundConsumer> log) : IConsumer<DonationRefunded>
+public sealed class RefundConsumer(LedgerWriter writer, ILogger<RefundConsumer> log) : IConsumer<Batch<DonationRefunded>>
 {
-    public async Task Consume(ConsumeContext<DonationRefunded> context)
+    public Task Consume(ConsumeContext<Batch<DonationRefunded>> context) => writer.WriteAsync(context, DecideAsync);
+
+    private async Task DecideAsync(Attributor attributor, ConsumeContext<DonationRefunded> message, CancellationToken ct)
     {
-        var refund = context.Message;
-        var ledger = await attributor.LoadAsync(refund.DonationId, context.CancellationToken);
+        var refund = message.Message;
+        var ledger = await attributor.LoadAsync(refund.DonationId, ct);
         if (ledger.HasRefund(refund.RefundTxId)) return; // a redelivery
 
         var refunded = ledger.Apply(refund);
         if (refunded.Current is null) attributor.Append(ledger, refund);
         else attributor.Append(ledger, refund, attributor.Refunded(refunded));
-        await attributor.SaveAsync(context.CancellationToken);
         if (refunded.Current is { } current && refunded.RefusedRefunds.FirstOrDefault(r => r.RefundTxId == refund.RefundTxId) is { } refused)
-            RefusedRefunds.Surface(log, current, refused);
+            attributor.AfterCommit(() => RefusedRefunds.Surface(log, current, refused));
     }
 }
 

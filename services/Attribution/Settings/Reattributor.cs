@@ -15,7 +15,7 @@ namespace Donations.Attribution.Settings;
 /// <c>reattribution</c> health check and the <c>donations.reattribution.set_aside</c> gauge count it) and the replay
 /// goes on without it. A later settings change tries it again. One replica replays at a time (<see cref="Leadership"/>).
 /// </summary>
-public sealed class Reattributor(IServiceScopeFactory scopes, Leadership leadership, TimeProvider clock, ILogger<Reattributor> log) : BackgroundService, IHealthCheck
+public sealed class Reattributor(IServiceScopeFactory scopes, Leadership leadership, LedgerWriter writer, TimeProvider clock, ILogger<Reattributor> log) : BackgroundService, IHealthCheck
 {
     public const int BatchSize = 100;
     public const int AttemptsBeforeSetAside = 3;
@@ -120,8 +120,11 @@ public sealed class Reattributor(IServiceScopeFactory scopes, Leadership leaders
         return true;
     }
 
-    /// <summary>Decides the donations again under the job's settings, in one transaction.</summary>
-    private async Task ReviseAsync(IReadOnlyList<DonationIndex> due, Reattribution job, CancellationToken ct)
+    /// <summary>Decides the donations again under the job's settings, in one transaction, while no page is being written here.</summary>
+    private Task ReviseAsync(IReadOnlyList<DonationIndex> due, Reattribution job, CancellationToken ct) =>
+        writer.ExclusiveAsync(() => ReviseAloneAsync(due, job, ct), ct);
+
+    private async Task ReviseAloneAsync(IReadOnlyList<DonationIndex> due, Reattribution job, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<IDocumentSession>();

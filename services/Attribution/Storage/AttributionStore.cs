@@ -25,6 +25,7 @@ public static class AttributionStore
             })
             .ForwardToBroker(typeof(DonationAttributed));
         builder.Services.AddScoped<Attributor>();
+        builder.Services.AddSingleton<LedgerWriter>();
         builder.Services.AddSingleton<Reattributor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Reattributor>());
         builder.Services.AddHealthChecks().AddCheck<Reattributor>("reattribution");

@@ -20,7 +20,7 @@ public sealed record RegisterPost(string? Id, string? CampaignId, string? Fundra
 
 public sealed record RecordSpend(string? CampaignId, string? PostId, long? AmountMinor, string? Currency, string? Source, DateTimeOffset? At);
 
-public sealed record ChangeVerification(bool? Verified);
+public sealed record ChangeVerification(bool? Verified, DateTimeOffset? At = null);
 
 /// <summary>
 /// The NGO's own data. Each registration is the first event of a stream whose id is derived from the NGO and the
@@ -110,7 +110,10 @@ public static class CatalogEndpoints
     private static async Task<IResult> ChangeVerification(string ngo, ChangeVerification body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         if (body.Verified is not { } verified) return Problems.BadRequest("'verified' (true or false) is required.");
-        if (await NgoVerification.ChangeAsync(session, ngo, verified, clock.GetUtcNow(), ct) is not { } changed) return TypedResults.Ok(new { verified });
+        // A mark recorded after the fact keeps the day it changed: the before/after comparison needs it.
+        var now = clock.GetUtcNow();
+        if (body.At > now) return Problems.BadRequest("'at' (when the mark changed) cannot be in the future.");
+        if (await NgoVerification.ChangeAsync(session, ngo, verified, body.At ?? now, ct) is not { } changed) return TypedResults.Ok(new { verified });
         await session.SaveChangesAsync(ct);
         return TypedResults.Ok(new { verified, changedAt = changed.ChangedAt });
     }

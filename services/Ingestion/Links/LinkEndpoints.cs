@@ -50,7 +50,8 @@ public static class LinkEndpoints
     /// clicks share commits (<see cref="GroupCommit"/>); docs/benchmarks.md has the numbers.
     /// </summary>
     private static async Task<IResult> Follow(
-        string code, HttpContext http, IQuerySession session, IMemoryCache cache, GroupCommit commits, ClickDetails details, ILogger<Link> logger, CancellationToken ct)
+        string code, HttpContext http, IQuerySession session, IMemoryCache cache, GroupCommit commits, ClickDetails details, IConfiguration configuration,
+        ILogger<Link> logger, CancellationToken ct)
     {
         // A link never changes once created, so it is read once per instance (unknown codes are not cached).
         var link = code.Length > 32 ? null : cache.Get<Link>($"link:{code}");
@@ -64,7 +65,7 @@ public static class LinkEndpoints
         var userAgent = http.Request.Headers.UserAgent.ToString();
         var passedOn = ClickDetails.PassedOn(http.Request.Query);
         var click = new ClickRecorded(
-            link.NgoId, clickId, link.Id, link.PostId, link.CampaignId, link.FundraiserId, visitorId, UserAgents.IsBot(userAgent), DateTimeOffset.UtcNow,
+            link.NgoId, clickId, link.Id, link.PostId, link.CampaignId, link.FundraiserId, visitorId, UserAgents.IsBot(userAgent), DemoClickTime(http, configuration),
             UserAgents.DeviceClass(userAgent), ClickDetails.ReferrerHost(http.Request.Headers.Referer), passedOn.Utm,
             details.IpHash(http.Connection.RemoteIpAddress), passedOn.VkAdsClickId);
         // The click is committed before the visitor is sent on: a click id that reaches a payment page is never lost.
@@ -80,6 +81,21 @@ public static class LinkEndpoints
         // The payment page gets the ad's tags and click id as the visitor brought them, and ours when the click was stored.
         var parameters = passedOn.Parameters.Concat(recorded ? [new("click_id", clickId.ToString())] : Array.Empty<KeyValuePair<string, string>>());
         return TypedResults.Redirect(LinkTarget.With(LinkTarget.Ascii(link.TargetUrl), parameters));
+    }
+
+    public const string DemoClickedAtHeader = "Donations-Demo-Clicked-At";
+
+    /// <summary>
+    /// Now; or, only when the service runs with <c>Demo:BackdatedClicks=true</c> (infra/run.sh seeding a year of demo data, never
+    /// a real deployment), the past moment the demo's click names in <see cref="DemoClickedAtHeader"/>, so a year of clicks can be
+    /// made through this same redirect today.
+    /// </summary>
+    private static DateTimeOffset DemoClickTime(HttpContext http, IConfiguration configuration)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return configuration.GetValue("Demo:BackdatedClicks", false)
+               && DateTimeOffset.TryParse(http.Request.Headers[DemoClickedAtHeader], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+               && at < now ? at.ToUniversalTime() : now;
     }
 
     /// <summary>How long a visitor waits for the click to be committed before being sent on without it.</summary>

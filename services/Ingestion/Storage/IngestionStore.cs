@@ -35,7 +35,7 @@ public static class IngestionStore
             .ForwardToBroker(
                 typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered), typeof(CampaignChanged), typeof(FundraiserChanged),
                 typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded), typeof(DonorErased),
-                typeof(PostStatsRefreshed));
+                typeof(PostStatsRefreshed), typeof(PaymentFailed), typeof(SubscriptionStatusChanged));
         builder.Services.AddSingleton<DonationIntake>();
         builder.Services.AddSingleton<ClickDetails>();
         builder.Services.AddSingleton<DonorVault>();

@@ -1,14 +1,7 @@
 namespace Donations.Ingestion.Webhooks;
 
-// Facts providers tell us that are not money. They stay inside Ingestion: recorded, deduplicated, auditable.
-
-/// <summary>A payment the provider declined or cancelled.</summary>
-public sealed record PaymentFailed(
-    string NgoId, string Provider, string ProviderTxId, long? AmountMinor, string? Currency, string Reason, DateTimeOffset ReceivedAt);
-
-/// <summary>A recurring donation changed state (active, past due, cancelled, expired, new price …).</summary>
-public sealed record SubscriptionStatusChanged(
-    string NgoId, string Provider, string SubscriptionId, string Status, string? DonorId, long? AmountMinor, string? Currency, DateTimeOffset ReceivedAt);
+// Facts providers tell us that are not money and that no other service needs. They stay inside Ingestion: recorded, deduplicated,
+// auditable. (A failed payment and a subscription's state go to Reporting: Donations.Contracts.Ingestion.)
 
 /// <summary>
 /// A two-stage payment was authorized: the money is held on the donor's card, not given. It becomes a donation when the

@@ -1,4 +1,5 @@
 using Donations.Contracts.Ingestion;
+using Donations.ServiceDefaults.Messaging;
 using Donations.ServiceDefaults.Storage;
 using Marten;
 using MassTransit;
@@ -8,7 +9,7 @@ namespace Donations.Reporting.Catalog;
 /// <summary>Keeps Reporting's copy of the NGO's catalog, spend, payouts and clicks; every write is idempotent.</summary>
 public sealed class CatalogConsumer(IDocumentSession session) :
     IConsumer<NgoRegistered>, IConsumer<NgoVerificationChanged>, IConsumer<ProviderConfigured>, IConsumer<CampaignRegistered>,
-    IConsumer<FundraiserRegistered>, IConsumer<CampaignChanged>, IConsumer<FundraiserChanged>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>, IConsumer<ClickRecorded>,
+    IConsumer<FundraiserRegistered>, IConsumer<CampaignChanged>, IConsumer<FundraiserChanged>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>,
     IConsumer<PostStatsRefreshed>
 {
     public Task Consume(ConsumeContext<NgoRegistered> context) => Once(context, async () =>
@@ -93,12 +94,6 @@ public sealed class CatalogConsumer(IDocumentSession session) :
         return Store(context, new PayoutEntry(ViewKey.Of(m.NgoId, $"{m.Provider}/{m.PayoutId}"), m.NgoId, m.Provider, m.AmountMinor, m.FeeMinor, m.Currency, m.Succeeded, m.Reason, m.OccurredAt));
     }
 
-    public Task Consume(ConsumeContext<ClickRecorded> context)
-    {
-        var m = context.Message;
-        return Store(context, new ClickFact(m.ClickId, m.NgoId, m.PostId, m.CampaignId, m.IsBot, m.ClickedAt, m.VisitorId, m.VkAdsClickId));
-    }
-
     /// <summary>A document keyed by the fact it copies: storing it again changes nothing.</summary>
     private async Task Store<T>(ConsumeContext context, T document) where T : notnull
     {
@@ -107,4 +102,17 @@ public sealed class CatalogConsumer(IDocumentSession session) :
     }
 
     private Task Once(ConsumeContext context, Func<Task> handle) => session.HandleOnceAsync<CatalogConsumer>(context, handle);
+}
+
+/// <summary>Reporting's copy of each click, a page of clicks in one transaction; keyed by the click, so storing it again changes nothing.</summary>
+public sealed class ClickFactConsumer(PageRunner pages) : IConsumer<Batch<ClickRecorded>>
+{
+    public Task Consume(ConsumeContext<Batch<ClickRecorded>> context) => pages.RunAsync(context.Message, async (services, messages) =>
+    {
+        var session = services.GetRequiredService<IDocumentSession>();
+        session.Store(messages.Select(c => c.Message)
+            .Select(m => new ClickFact(m.ClickId, m.NgoId, m.PostId, m.CampaignId, m.IsBot, m.ClickedAt, m.VisitorId, m.VkAdsClickId))
+            .DistinctBy(c => c.Id).ToArray());
+        await session.SaveChangesAsync(context.CancellationToken);
+    });
 }

@@ -1,6 +1,7 @@
 using Donations.Contracts.Attribution;
 using Donations.Reporting.Facts;
 using Donations.Reporting.OutgoingWebhooks;
+using Donations.ServiceDefaults.Messaging;
 using Donations.ServiceDefaults.Telemetry;
 using Marten;
 using MassTransit;
@@ -8,33 +9,89 @@ using MassTransit;
 namespace Donations.Reporting.Donations;
 
 /// <summary>
-/// Applies Attribution's ledger to the read models. Revisions may arrive in any order and more than once: each is
-/// kept in the history (for asOf), and the donation's view moves only to a newer revision. Optimistic concurrency on
-/// the view turns two revisions of one donation handled at once into a retry. The facts reports read are written in
-/// the same session (<see cref="DonationFacts"/>).
+/// Applies Attribution's ledger to the read models, a page of revisions in one transaction. Revisions may arrive in
+/// any order and more than once: each is kept in the history (for asOf), and the donation's view moves only to a
+/// newer revision. The facts reports read are written in the same transaction (<see cref="DonationFacts"/>). One page
+/// at a time per instance, and each touched view written once per page at the version it was read at: two writers of
+/// one donation (another instance) cannot both win; the loser is retried against the new state.
 /// </summary>
-public sealed class LedgerConsumer(IDocumentSession session) : IConsumer<DonationAttributed>
+public sealed class LedgerConsumer(PageRunner pages) : IConsumer<Batch<DonationAttributed>>
 {
-    public async Task Consume(ConsumeContext<DonationAttributed> context)
+    public Task Consume(ConsumeContext<Batch<DonationAttributed>> context) => pages.RunAsync(context.Message, async (services, messages) =>
     {
-        var decided = context.Message;
         var ct = context.CancellationToken;
-        var known = (await session.Query<LedgerEntry>().Where(e => e.DonationId == decided.DonationId).ToListAsync(ct)).Select(e => e.Decision).ToList();
-        if (!DonationFacts.Record(session, decided, known)) return; // a redelivery: its facts and view were written with it
-        session.Store(LedgerEntry.Of(decided));
-
-        var view = await session.LoadAsync<DonationView>(decided.DonationId, ct);
-        if (view is null) session.Insert(DonationView.Of(decided));
-        // An older revision still touches the view, so two revisions of one donation written at once collide and one is retried.
-        else session.Update(view.Latest.Revision < decided.Revision ? view.Show(decided) : view);
-        FundraiserWatch.MarkCredited(session, decided, DateTimeOffset.UtcNow);
+        var session = services.GetRequiredService<IDocumentSession>();
+        var page = await LedgerPage.LoadAsync(session, messages.Select(m => m.Message), ct);
+        foreach (var message in messages) page.Apply(message.Message, DateTimeOffset.UtcNow);
+        page.Write();
         await session.SaveChangesAsync(ct);
+        page.Observe(DateTimeOffset.UtcNow);
+    });
+}
 
-        if (view is null)
+/// <summary>The views a page of revisions touches, loaded at once, and what the page changes in the session.</summary>
+public sealed class LedgerPage
+{
+    private readonly IDocumentSession _session;
+    private readonly Dictionary<Guid, DonationView> _stored;
+    private readonly Dictionary<Guid, List<DonationAttributed>> _known;
+    private readonly Dictionary<Guid, DonationView> _changed = [];
+    private readonly List<DonationAttributed> _firsts = [];
+
+    private LedgerPage(IDocumentSession session, Dictionary<Guid, DonationView> stored, Dictionary<Guid, List<DonationAttributed>> known) =>
+        (_session, _stored, _known) = (session, stored, known);
+
+    /// <summary>The views and the revisions already kept of every donation in the page, in two round trips.</summary>
+    public static async Task<LedgerPage> LoadAsync(IDocumentSession session, IEnumerable<DonationAttributed> revisions, CancellationToken ct)
+    {
+        var ids = revisions.Select(r => r.DonationId).Distinct().ToArray();
+        var views = await session.LoadManyAsync<DonationView>(ct, ids);
+        var entries = await session.Query<LedgerEntry>().Where(e => e.DonationId.IsOneOf(ids)).ToListAsync(ct);
+        var known = ids.ToDictionary(id => id, id => entries.Where(e => e.DonationId == id).Select(e => e.Decision).ToList());
+        return new LedgerPage(session, views.ToDictionary(v => v.Id), known);
+    }
+
+    /// <summary>
+    /// Applies one revision to the session: its facts, its history entry, the donation's view, the fundraisers to look
+    /// at again. A revision already kept (a redelivery, or twice in the page) changes nothing.
+    /// </summary>
+    public void Apply(DonationAttributed decided, DateTimeOffset now)
+    {
+        var known = _known[decided.DonationId];
+        if (!DonationFacts.Record(_session, decided, known)) return;
+        known.Add(decided);
+        _session.Store(LedgerEntry.Of(decided));
+        if (_changed.TryGetValue(decided.DonationId, out var view) || _stored.TryGetValue(decided.DonationId, out view))
+        {
+            // An older revision still touches the view, so two writers of one donation collide and one is retried.
+            _changed[decided.DonationId] = view.Latest.Revision < decided.Revision ? view.Show(decided) : view;
+        }
+        else
+        {
+            _changed[decided.DonationId] = DonationView.Of(decided);
+            _firsts.Add(decided);
+        }
+        FundraiserWatch.MarkCredited(_session, decided, now);
+    }
+
+    /// <summary>Each changed view once: inserted when the store had none, else updated at the version read.</summary>
+    public void Write()
+    {
+        foreach (var (id, view) in _changed)
+        {
+            if (_stored.ContainsKey(id)) _session.Update(view);
+            else _session.Insert(view);
+        }
+    }
+
+    /// <summary>After the commit: the donations this page brought into the reports for the first time.</summary>
+    public void Observe(DateTimeOffset now)
+    {
+        foreach (var decided in _firsts)
         {
             DonationsTelemetry.Decisions.Add(1, new KeyValuePair<string, object?>("status", decided.Status));
             if (decided.ReceivedAt is { } received)
-                DonationsTelemetry.AttributionLag.Record((DateTimeOffset.UtcNow - received).TotalMilliseconds, new KeyValuePair<string, object?>("provider", decided.Provider));
+                DonationsTelemetry.AttributionLag.Record((now - received).TotalMilliseconds, new KeyValuePair<string, object?>("provider", decided.Provider));
         }
     }
 }

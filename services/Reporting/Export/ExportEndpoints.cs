@@ -2,6 +2,7 @@ using System.Data;
 using System.Text;
 using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
+using Donations.Reporting.Tables;
 using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Marten;
@@ -29,7 +30,8 @@ public static class ExportEndpoints
     {
         if (ExportKinds.Find(kind) is not { } export)
             return Problems.NotFound($"There is no export '{kind}'; use {string.Join(", ", ExportKinds.All.Select(k => k.Name))}.");
-        if (format is not (null or "ndjson" or "csv")) return Problems.BadRequest("'format' is 'ndjson' (the default) or 'csv'.");
+        if (format is not (null or "ndjson" or "csv"))
+            return Problems.BadRequest("'format' is 'ndjson' (the default) or 'csv': an export may pass a workbook's million rows, so reports' tables are the ones that download as xlsx.");
         if (after is not null && !export.IsCursor(after)) return Problems.BadRequest($"'after' must be a cursor from an earlier row of this export: {export.CursorForm}.");
         long? rows = null;
         if (limit is not null)
@@ -77,19 +79,8 @@ public static class ExportEndpoints
         }
     }
 
-    /// <summary>One RFC 4180 line, in <paramref name="line"/> (reused: a row costs no new buffer).</summary>
-    private static StringBuilder Csv(StringBuilder line, IReadOnlyList<string?> fields)
-    {
-        line.Clear();
-        for (var i = 0; i < fields.Count; i++)
-        {
-            if (i > 0) line.Append(',');
-            var field = fields[i] ?? "";
-            if (field.AsSpan().IndexOfAny(",\"\r\n") >= 0) line.Append('"').Append(field.Replace("\"", "\"\"")).Append('"');
-            else line.Append(field);
-        }
-        return line.Append("\r\n");
-    }
+    /// <summary>One RFC 4180 line, formula-safe, in <paramref name="line"/> (reused: a row costs no new buffer).</summary>
+    private static StringBuilder Csv(StringBuilder line, IReadOnlyList<string?> fields) => TableFile.CsvLine(line.Clear(), fields);
 }
 
 /// <summary>

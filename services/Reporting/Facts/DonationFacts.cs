@@ -79,12 +79,18 @@ public static class DonationFacts
 
     private static FactPart Credit(string dim, string key, IEnumerable<Credit> credits) => new(dim, key, 0, 0, 0, credits.Sum(c => c.AmountMinor));
 
+    /// <summary>
+    /// PostgreSQL keeps microseconds and would round the rest; truncated here, as reports truncate the moments they
+    /// compare with (asOf, a deadline), so a moment equal to a decision's compares equal.
+    /// </summary>
+    public static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
+
     public static DateOnly LocalDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
 
     private static void Add(List<FactRow> rows, DonationAttributed arriving, DateTimeOffset recordedAt, DonationAttributed of, int sign)
     {
         foreach (var p in Parts(of))
-            rows.Add(new FactRow(arriving.DonationId, arriving.Revision, rows.Count, of.NgoId, recordedAt, of.OccurredAt, LocalDay(of.OccurredAt),
+            rows.Add(new FactRow(arriving.DonationId, arriving.Revision, rows.Count, of.NgoId, Microseconds(recordedAt), Microseconds(of.OccurredAt), LocalDay(of.OccurredAt),
                 of.Currency, of.Provider, of.Status, of.Reason ?? "", of.DonorId ?? of.DonationId.ToString(), p.Dim, p.Key,
                 sign * p.Gross, sign * p.Refunded, sign * p.Fee, sign * p.Attributed, sign));
     }

@@ -1,4 +1,5 @@
 using Donations.Contracts.Attribution;
+using Donations.ServiceDefaults.Messaging;
 using Donations.ServiceDefaults.Storage;
 using Marten;
 using MassTransit;
@@ -8,20 +9,24 @@ namespace Donations.Reporting.OutgoingWebhooks;
 /// <summary>
 /// Each revision of a donation's ledger is a <c>donation.refunded</c> event when a refund caused it and a
 /// <c>donation.attributed</c> event otherwise (its data says attributed or unattributed, and why). One event per
-/// (donation, revision): a revision delivered twice, or in any order, gives the same event once.
+/// (donation, revision): a revision delivered twice, or in any order, gives the same event once. A page of revisions
+/// is written in one transaction.
 /// </summary>
-public sealed class DonationEventsConsumer(IDocumentSession session, WebhookOutbox outbox, TimeProvider clock) : IConsumer<DonationAttributed>
+public sealed class DonationEventsConsumer(PageRunner pages, WebhookOutbox outbox, TimeProvider clock) : IConsumer<Batch<DonationAttributed>>
 {
-    public async Task Consume(ConsumeContext<DonationAttributed> context)
+    public Task Consume(ConsumeContext<Batch<DonationAttributed>> context) => pages.RunAsync(context.Message, async (services, messages) =>
     {
-        var d = context.Message;
-        var type = d.Cause == Causes.Refund ? WebhookEventTypes.DonationRefunded : WebhookEventTypes.DonationAttributed;
+        var ct = context.CancellationToken;
+        var session = services.GetRequiredService<IDocumentSession>();
         var written = 0;
-        await session.HandleOnceAsync<DonationEventsConsumer>(context, async () =>
-            written = await outbox.EnqueueAsync(session, d.NgoId, type, StableId.From(type, d.DonationId.ToString(), d.Revision.ToString()), d.DecidedAt,
-                Data(d), clock.GetUtcNow(), context.CancellationToken));
+        await session.HandleOnceAsync<DonationEventsConsumer, DonationAttributed>(messages, async d =>
+        {
+            var type = d.Cause == Causes.Refund ? WebhookEventTypes.DonationRefunded : WebhookEventTypes.DonationAttributed;
+            written += await outbox.EnqueueAsync(session, d.NgoId, type, StableId.From(type, d.DonationId.ToString(), d.Revision.ToString()), d.DecidedAt,
+                Data(d), clock.GetUtcNow(), ct);
+        }, ct);
         if (written > 0) outbox.Written();
-    }
+    });
 
     public static object Data(DonationAttributed d) => new
     {

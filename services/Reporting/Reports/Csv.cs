@@ -1,20 +1,13 @@
 using System.Globalization;
-using System.Text;
 using Donations.Contracts.Money;
+using Donations.Reporting.Tables;
 
 namespace Donations.Reporting.Reports;
 
-/// <summary>RFC 4180 CSV in UTF-8 with a byte-order mark, so Excel opens Cyrillic; money in major units with the currency's decimals.</summary>
+/// <summary>A report's table, downloaded as CSV or, with <c>?format=xlsx</c>, as a workbook (<see cref="TableFile"/>); money in major units with the currency's decimals.</summary>
 public static class Csv
 {
-    public static IResult File(string name, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string?>> rows)
-    {
-        var text = new StringBuilder();
-        Line(text, headers);
-        foreach (var row in rows) Line(text, row);
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"{name}.csv");
-    }
+    public static IResult File(string name, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string?>> rows) => new TableFile(name, headers, rows.ToList());
 
     public static string Major(long minor, string currency)
     {
@@ -23,15 +16,4 @@ public static class Csv
     }
 
     public static string Number(double? value) => value?.ToString("0.####", CultureInfo.InvariantCulture) ?? "";
-
-    private static void Line(StringBuilder text, IReadOnlyList<string?> fields)
-    {
-        for (var i = 0; i < fields.Count; i++)
-        {
-            if (i > 0) text.Append(',');
-            var field = fields[i] ?? "";
-            text.Append(field.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{field.Replace("\"", "\"\"")}\"" : field);
-        }
-        text.Append("\r\n");
-    }
 }

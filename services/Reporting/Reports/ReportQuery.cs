@@ -4,7 +4,7 @@ namespace Donations.Reporting.Reports;
 
 /// <summary>
 /// What every report takes: an optional period of calendar days (<c>from</c>, <c>to</c>, inclusive, in the NGO's time
-/// zone, by when the donation was made), <c>asOf</c> (answer as the report would have then), and <c>format=csv</c>.
+/// zone, by when the donation was made), <c>asOf</c> (answer as the report would have then), and <c>format=csv</c> or <c>format=xlsx</c> (a table to download).
 /// </summary>
 public sealed record ReportQuery(string Ngo, DateOnly? From, DateOnly? To, DateTimeOffset? AsOf, string TimeZone, bool Csv)
 {
@@ -24,10 +24,10 @@ public sealed record ReportQuery(string Ngo, DateOnly? From, DateOnly? To, DateT
             .FirstOrDefault(p => p is not null);
         if (invalid is not null) return (null, invalid);
         if (from > to) return (null, Problems.BadRequest("'from' must not be after 'to'."));
-        if (format is not (null or "json" or "csv")) return (null, Problems.BadRequest("'format' is 'json' (the default) or 'csv'."));
+        if (format is not (null or "json" or "csv" or "xlsx")) return (null, Problems.BadRequest("'format' is 'json' (the default), 'csv' or 'xlsx'."));
         var zone = timeZone ?? DefaultTimeZone;
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _)) return (null, Problems.BadRequest($"'timeZone' '{zone}' is not an IANA time zone such as Europe/Moscow."));
-        return (new ReportQuery(ngo, from, to, asOf, zone, format == "csv"), null);
+        return (new ReportQuery(ngo, from, to, asOf, zone, format is "csv" or "xlsx"), null);
     }
 }
 

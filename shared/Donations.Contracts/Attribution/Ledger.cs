@@ -16,7 +16,8 @@ public sealed record Credit(string? PostId, string? CampaignId, string? Fundrais
 /// <summary>
 /// Attribution's decision about one donation, as it stands after a change (<see cref="Cause"/>), with the money
 /// facts reports need (<see cref="FeeMinor"/>: what the provider kept, where it says; <see cref="ReceivedAt"/>: when the
-/// webhook was accepted). Each later
+/// webhook was accepted; <see cref="ClickId"/> and <see cref="FundraiserId"/>: what the payment named, so its explanation can show the
+/// named click even when it earned nothing). Each later
 /// revision of the same donation replaces the earlier one; nothing is deleted, so any past answer can be read.
 /// </summary>
 public sealed record DonationAttributed(
@@ -42,7 +43,9 @@ public sealed record DonationAttributed(
     long? FeeMinor = null,
     string? DonorId = null,
     DateTimeOffset? ReceivedAt = null,
-    IReadOnlyList<RefusedRefund>? RefusedRefunds = null);
+    IReadOnlyList<RefusedRefund>? RefusedRefunds = null,
+    string? ClickId = null,
+    string? FundraiserId = null);
 
 /// <summary>A refund the ledger does not count, and why: in another currency than its payment, or more than what remained of it.</summary>
 public sealed record RefusedRefund(string RefundTxId, long AmountMinor, string Currency, string Reason);

@@ -57,3 +57,18 @@ public sealed record DonationRefunded(
 public sealed record PayoutRecorded(
     string NgoId, string Provider, string PayoutId, long AmountMinor, long FeeMinor, string Currency, bool Succeeded, string? Reason,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A payment the provider declined or cancelled; never money. <see cref="SubscriptionId"/> names the recurring donation
+/// whose charge failed (CloudPayments Fail), so its subscription shows as failing.
+/// </summary>
+public sealed record PaymentFailed(
+    string NgoId, string Provider, string ProviderTxId, long? AmountMinor, string? Currency, string Reason, DateTimeOffset ReceivedAt,
+    string? SubscriptionId = null, DateTimeOffset? OccurredAt = null);
+
+/// <summary>
+/// A recurring donation changed state as its provider tells it (CloudPayments Recurrent: Active, PastDue, Cancelled, Rejected,
+/// Expired; VK Donut: cancelled, expired, price_changed).
+/// </summary>
+public sealed record SubscriptionStatusChanged(
+    string NgoId, string Provider, string SubscriptionId, string Status, string? DonorId, long? AmountMinor, string? Currency, DateTimeOffset ReceivedAt);

@@ -16,18 +16,25 @@ namespace Donations.ServiceDefaults.Messaging;
 /// <summary>
 /// The outbox: a Marten subscription that publishes each committed event to RabbitMQ, message id = event id,
 /// with publisher confirms and the mandatory flag (a message no queue would take is returned, not dropped).
-/// A page is marked done only after every publish in it was confirmed; a broker outage is waited out, never
-/// skipped. Delivery is at-least-once; consumers are idempotent.
+/// A page is published concurrently and marked done only after every publish in it was confirmed; a broker outage
+/// is waited out, never skipped. An event RabbitMQ returns because no queue takes it (a binding missing, a consumer
+/// not deployed) is not retried forever, which would hold every event behind it: it is kept in the dead-letter store
+/// (<see cref="UnroutableEvent"/>, in the same transaction as the page's progress), counted by
+/// <c>donations.forwarder.dead_lettered</c> and alerted on, and the rest flows. Delivery is at-least-once; consumers
+/// are idempotent.
 /// </summary>
 public sealed class EventForwarder(IBus bus, ILogger<EventForwarder> log) : SubscriptionBase
 {
     private static readonly Histogram<double> Lag =
         DonationsTelemetry.Meter.CreateHistogram<double>("donations.forwarder.lag", "ms", "Time from event commit to broker confirm");
 
+    private static readonly Counter<long> DeadLettered = DonationsTelemetry.Meter.CreateCounter<long>(
+        "donations.forwarder.dead_lettered", "{event}", "Events RabbitMQ returned as unroutable, kept in the dead-letter store instead of forwarded");
+
     private readonly ResiliencePipeline _untilConfirmed = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException and not MessageReturnedException),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -49,8 +56,29 @@ public sealed class EventForwarder(IBus bus, ILogger<EventForwarder> log) : Subs
     public override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
     {
-        await Task.WhenAll(page.Events.Select(e => _untilConfirmed.ExecuteAsync(token => PublishAsync(e, token), ct).AsTask()));
+        var returned = await Task.WhenAll(page.Events.Select(e => ForwardAsync(e, ct)));
+        foreach (var unroutable in returned.OfType<UnroutableEvent>())
+        {
+            operations.Store(unroutable);
+            DeadLettered.Add(1, new KeyValuePair<string, object?>("type", unroutable.EventType));
+        }
         return NullChangeListener.Instance;
+    }
+
+    /// <summary>Publishes until confirmed; null when confirmed, the dead letter when RabbitMQ returned it as unroutable.</summary>
+    private async Task<UnroutableEvent?> ForwardAsync(IEvent @event, CancellationToken ct)
+    {
+        try
+        {
+            await _untilConfirmed.ExecuteAsync(token => PublishAsync(@event, token), ct);
+            return null;
+        }
+        catch (MessageReturnedException e)
+        {
+            log.LogError("RabbitMQ returned event {Sequence} ({Type}) as unroutable: no queue is bound for it. It is kept in the dead-letter store; forwarding goes on",
+                @event.Sequence, @event.EventTypeName);
+            return new UnroutableEvent(@event.Id, @event.Sequence, @event.StreamId, @event.EventTypeName, e.Message, DateTimeOffset.UtcNow);
+        }
     }
 
     private async ValueTask PublishAsync(IEvent @event, CancellationToken ct)
@@ -69,3 +97,9 @@ public sealed class EventForwarder(IBus bus, ILogger<EventForwarder> log) : Subs
         Lag.Record((DateTimeOffset.UtcNow - @event.Timestamp).TotalMilliseconds);
     }
 }
+
+/// <summary>
+/// The dead-letter store: an event RabbitMQ returned because no queue was bound for its type. The event itself stays
+/// in the event store (<see cref="Sequence"/>); once a queue takes the type again it can be published again by id.
+/// </summary>
+public sealed record UnroutableEvent(Guid Id, long Sequence, Guid StreamId, string EventType, string Reason, DateTimeOffset ReturnedAt);

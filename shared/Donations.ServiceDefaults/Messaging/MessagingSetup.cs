@@ -1,6 +1,7 @@
 using Donations.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Donations.ServiceDefaults.Messaging;
@@ -38,6 +39,7 @@ public static class MessagingSetup
         var quorum = builder.Configuration.GetValue("Messaging:QuorumQueues", false);
         var clusterNodes = (builder.Configuration["Messaging:ClusterNodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+        builder.Services.AddSingleton<PageRunner>();
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service, false));
@@ -56,11 +58,13 @@ public static class MessagingSetup
                 // not fill the _error queues. Inner: any other failure is retried briefly, then the message is parked.
                 endpoint.UseMessageRetry(retry =>
                 {
+                    retry.ConnectRetryObserver(CountedRetries.Instance);
                     retry.Handle<Exception>(Transience.IsTransient);
                     retry.Exponential(OutageRetries, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(500));
                 });
                 endpoint.UseMessageRetry(retry =>
                 {
+                    retry.ConnectRetryObserver(CountedRetries.Instance);
                     retry.Ignore<ArgumentException>();
                     retry.Ignore<Exception>(Transience.IsTransient);
                     retry.Intervals(10, 50, 100, 250, 500, 1000, 2000, 4000);
@@ -90,5 +94,23 @@ public static class MessagingSetup
         return parts is [{ Length: > 0 } user, var password]
             ? (Uri.UnescapeDataString(user), Uri.UnescapeDataString(password))
             : ("guest", "guest");
+    }
+
+    /// <summary>Counts every retry of a message by what failed it (<see cref="StorageConflicts"/>).</summary>
+    private sealed class CountedRetries : IRetryObserver
+    {
+        public static readonly CountedRetries Instance = new();
+
+        public Task PostCreate<T>(RetryPolicyContext<T> context) where T : class, PipeContext => Task.CompletedTask;
+        public Task PostFault<T>(RetryContext<T> context) where T : class, PipeContext => Task.CompletedTask;
+
+        public Task PreRetry<T>(RetryContext<T> context) where T : class, PipeContext
+        {
+            StorageConflicts.Retried(context.Exception);
+            return Task.CompletedTask;
+        }
+
+        public Task RetryFault<T>(RetryContext<T> context) where T : class, PipeContext => Task.CompletedTask;
+        public Task RetryComplete<T>(RetryContext<T> context) where T : class, PipeContext => Task.CompletedTask;
     }
 }

@@ -107,8 +107,9 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
             await session.SaveChangesAsync(ct);
             foreach (var write in batch) write.Done.TrySetResult();
         }
-        catch (Exception) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
+            StorageConflicts.RolledBack(e);
             // One bad write must not fail its neighbours: each gets a transaction of its own and its own outcome.
             await Task.WhenAll(batch.Select(write => CommitAloneAsync(write, ct)));
         }
@@ -126,6 +127,7 @@ public sealed class GroupCommit : IHostedService, IAsyncDisposable
         }
         catch (Exception e)
         {
+            StorageConflicts.RolledBack(e);
             write.Done.TrySetException(e);
         }
     }

@@ -58,6 +58,7 @@ public static class MartenSetup
                 options.Projections.Errors.SkipSerializationErrors = false;
                 options.Projections.Errors.SkipUnknownEvents = false;
                 options.Schema.For<ProcessedMessage>();
+                options.Schema.For<Messaging.UnroutableEvent>();
                 options.Schema.For<ApiKey>().Index(k => k.NgoId);
                 options.Schema.For<RevokedApiKey>();
                 options.Schema.For<DataProtectionKey>();

@@ -15,14 +15,25 @@ public class SetupPagesTests(DonationsSystem system)
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Minute = new() { Timeout = 60_000 };
 
-    private static async Task<HttpStatusCode> ProviderSendsPayAsync(string url, string secret)
+    /// <summary>Every answer the provider got; each that is not 2xx is a refusal the page counts.</summary>
+    private readonly List<HttpStatusCode> _answers = [];
+
+    /// <summary>Posts the Pay as CloudPayments does, delivering it again after a 503 (a busy machine), as CloudPayments does.</summary>
+    private async Task<HttpStatusCode> ProviderSendsPayAsync(string url, string secret)
     {
         var body = Fixtures.Bytes("cloudpayments/pay.form-urlencoded.cloud_payments-gem-hmac-vector.txt");
         using var http = new HttpClient();
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new("application/x-www-form-urlencoded");
-        content.Headers.Add("Content-HMAC", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
-        return (await http.PostAsync(url, content)).StatusCode;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/x-www-form-urlencoded");
+            content.Headers.Add("Content-HMAC", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
+            var status = (await http.PostAsync(url, content)).StatusCode;
+            _answers.Add(status);
+            if (status != HttpStatusCode.ServiceUnavailable || DateTime.UtcNow > deadline) return status;
+            await Task.Delay(1000);
+        }
     }
 
     [Fact]
@@ -59,7 +70,7 @@ public class SetupPagesTests(DonationsSystem system)
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         var row = page.GetByTestId($"day-cloudpayments-{today}");
         await Assertions.Expect(row.GetByTestId("accepted")).ToHaveTextAsync("1", new() { Timeout = 60_000 });
-        await Assertions.Expect(row.GetByTestId("refused")).ToHaveTextAsync("1");
+        await Assertions.Expect(row.GetByTestId("refused")).ToHaveTextAsync(_answers.Count(a => (int)a >= 300).ToString());
         await app.ShotAsync("providers-accepted");
 
         // Campaigns: a wrong end date is shown next to the form, the right one creates it; then renamed and closed.

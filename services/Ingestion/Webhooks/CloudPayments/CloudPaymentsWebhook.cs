@@ -180,8 +180,9 @@ public static class CloudPaymentsWebhook
         if (WebhookFields.IdProblem("TransactionId", n["TransactionId"], 64) is { } idProblem) return Problems.Unprocessable(idProblem);
         var txId = n["TransactionId"]!;
         var reason = string.Join(' ', new[] { n["Reason"], n["ReasonCode"] is { } code ? $"({code})" : null }.Where(p => p is not null));
+        DateTimeOffset? at = n.TryTime(now, out var when) ? when : null;
         return Answer(await intake.RecordOnceAsync(StableId.From("cloudpayments-fail", ngo, txId),
-            new PaymentFailed(ngo, Provider.CloudPayments, txId, Money(n).Amount, n["Currency"], reason.Length > 0 ? reason : "declined", now), ct));
+            new PaymentFailed(ngo, Provider.CloudPayments, txId, Money(n).Amount, n["Currency"], reason.Length > 0 ? reason : "declined", now, n["SubscriptionId"], at), ct));
     }
 
     private static async Task<IResult> RecurrentAsync(

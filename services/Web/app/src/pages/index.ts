@@ -4,6 +4,7 @@
 // Reports
 export { default as reportsSummary } from "./reports/summary";
 export { default as reportsFunnel } from "./reports/funnel";
+export { default as reportsRecurring } from "./reports/recurring";
 
 // VK
 export { default as vkConnect } from "./vk/connect";

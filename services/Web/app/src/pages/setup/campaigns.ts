@@ -32,7 +32,8 @@ async function render(ctx: Ctx): Promise<void> {
   const heading = el("h2", {}, t("create"));
   const submitButton = el("button", { type: "submit", "data-testid": "submit" }, t("add"));
   let editing: Campaign | null = null;
-  const problems = { name: t("problem.name"), startsAt: t("problem.startsAt"), endsAt: t("problem.endsAt") };
+  // "endsAt" first: its problem names "startsAt" too.
+  const problems = { endsAt: t("problem.endsAt"), name: t("problem.name"), startsAt: t("problem.startsAt") };
   const form = el("form", { class: "card", "data-testid": "campaign-form", onsubmit: async (event: Event) => {
     event.preventDefault();
     const body = { name: name.value, startsAt: isoFromLocal(startsAt.value), endsAt: isoFromLocal(endsAt.value) };
