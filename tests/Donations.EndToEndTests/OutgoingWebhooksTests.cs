@@ -223,23 +223,17 @@ public class OutgoingWebhooksTests(DonationsSystem system)
     {
         var ngo = await Scenario.NewNgoAsync(system);
         var name = Name();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Browser.AppBrowser.Chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync(new Uri(system.Reporting.BaseAddress, "webhooks.html").ToString());
-        await page.GetByTestId("ngo-id").FillAsync(ngo.NgoId);
-        await page.GetByTestId("manager-key").FillAsync(ngo.ManagerKey);
-        await page.GetByTestId("sign-in").ClickAsync();
+        await using var app = await Browser.AppBrowser.OpenAsync(system.Web.BaseAddress);
+        await app.SignInAsync(ngo.NgoId, ngo.ManagerKey);
+        await app.OpenAsync("/setup/webhooks");
+        var page = app.Page;
         await page.GetByTestId("url").FillAsync(Receiver.Url(name));
         await page.GetByTestId("add").ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("secret")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^whsec_"));
         var secret = await page.GetByTestId("secret").TextContentAsync();
-        await Assertions.Expect(page.GetByTestId("endpoint-state")).ToHaveTextAsync("включён");
+        await Assertions.Expect(page.GetByTestId("endpoint-state")).ToHaveTextAsync("включена");
+        await app.ShotAsync("endpoint-added");
         var endpoint = (await Manager(ngo).GetFromJsonAsync<JsonArray>($"/api/ngos/{ngo.NgoId}/webhook-endpoints"))!.Single()!;
         Assert.Equal(Receiver.Url(name), endpoint.Str("url"));
         Receiver.Expect(name, secret!);
@@ -251,8 +245,10 @@ public class OutgoingWebhooksTests(DonationsSystem system)
         await page.GetByTestId("show-log").ClickAsync();
         await Assertions.Expect(page.GetByTestId("delivery-status")).ToHaveTextAsync("доставлено");
         await Assertions.Expect(page.GetByTestId("delivery-code")).ToHaveTextAsync("200");
+        await app.ShotAsync("delivery-log");
 
         await page.ReloadAsync();
+        await app.WaitReadyAsync();
         Assert.DoesNotContain(secret!, await page.ContentAsync());
     }
 }

@@ -6,13 +6,11 @@ public static class DashboardEndpoints
     public const string WebAppSetting = "Donations:WebAppUrl";
 
     /// <summary>
-    /// <c>GET /</c> sends people to the web app, which now holds the reports dashboard. The outgoing-webhooks page
-    /// (wwwroot/webhooks.html) is still served from here until it moves into the app.
+    /// <c>GET /</c> sends people to the web app, which holds every page (reports, settings, outgoing webhooks).
     /// </summary>
     public static void MapDashboard(this WebApplication app)
     {
         var webApp = app.Configuration[WebAppSetting] ?? "http://127.0.0.1:5100/";
         app.MapGet("/", () => Results.Redirect(webApp)).ExcludeFromDescription();
-        app.UseStaticFiles();
     }
 }

@@ -18,3 +18,4 @@ export { default as setupFundraisers } from "./setup/fundraisers";
 export { default as setupSpend } from "./setup/spend";
 export { default as setupAttribution } from "./setup/attribution";
 export { default as setupKeys } from "./setup/keys";
+export { default as setupWebhooks } from "./setup/webhooks";
