@@ -111,7 +111,8 @@ public sealed class DemoSeed(Uri ingestion, Uri reporting, string adminKey)
             var fundraiser = fundraisers.Where(f => f.Campaign == campaign && f.Deadline > published).Select(f => f.Id).ToList() is { Count: > 0 } open && i % 3 != 0
                 ? open[i % open.Count] : null;
             var id = $"wall-{VkGroupId}_{3000 + i}";
-            await Call(_manager, HttpMethod.Post, $"/api/ngos/{_ngo}/posts", new { id, campaignId = campaign, fundraiserId = fundraiser, publishedAt = published });
+            await VkPostAsync(3000 + i, published, $"{campaigns[quarter].Item2} — новости №{i % 15 + 1}. Ссылка на помощь ниже.");
+            await Call(_manager, HttpMethod.Put, $"/api/ngos/{_ngo}/posts/{id}", new { campaignId = campaign, fundraiserId = fundraiser });
             var link = await Call(_manager, HttpMethod.Post, $"/api/ngos/{_ngo}/links", new { postId = id, targetUrl = "https://pay.example.org/give?lang=ru" });
             posts.Add(new Post(id, campaign, fundraiser, published, link!["code"]!.GetValue<string>()));
         }
@@ -407,6 +408,21 @@ public sealed class DemoSeed(Uri ingestion, Uri reporting, string adminKey)
     {
         var body = JsonSerializer.Serialize(notification);
         return () => new HttpRequestMessage(HttpMethod.Post, $"/webhooks/yookassa/{_ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    }
+
+    /// <summary>A community post as VK announces it over the Callback API (wall_post_new, with its counts), as a connected NGO's posts arrive.</summary>
+    private async Task VkPostAsync(long postId, DateTimeOffset published, string text)
+    {
+        var views = 2_000 + _random.Next(0, 20_000);
+        var likes = views / 40 + _random.Next(0, 200);
+        using var request = Vk(new
+        {
+            type = "wall_post_new", event_id = $"demo-post-{_ngo}-{postId}", v = "5.199", group_id = VkGroupId, secret = _secret,
+            @object = new { id = postId, owner_id = -VkGroupId, from_id = -VkGroupId, date = published.ToUnixTimeSeconds(), post_type = "post", text,
+                views = new { count = views }, likes = new { count = likes }, reposts = new { count = likes / 8 } },
+        })();
+        using var response = await _http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
     }
 
     private Func<HttpRequestMessage> Vk(object notification)
