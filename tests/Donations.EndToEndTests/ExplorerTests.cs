@@ -36,11 +36,15 @@ public class ExplorerTests(DonationsSystem system)
         var id = donation.Str("id");
         var detail = (await ngo.Reporting.GetFromJsonAsync<JsonNode>($"/api/ngos/{ngo.NgoId}/donations/{id}"))!;
         var history = detail["history"]!.AsArray();
-        Assert.Equal(["received", "settings changed", "refund"], history.Select(h => h!.Str("cause")).ToArray());
-        Assert.Equal([1, 2, 3], history.Select(h => (int)h!.Long("revision")).ToArray());
-        Assert.Equal(("last-click", 1000_00L), (history[0]!.Str("model"), history[0]!.Long("attributedMinor")));
-        Assert.Equal(("linear", 2), (history[1]!.Str("model"), history[1]!["credits"]!.AsArray().Count));
-        Assert.Equal((100_00L, 900_00L), (history[2]!.Long("refundedMinor"), history[2]!.Long("attributedMinor")));
+        // The named click may reach Attribution after the payment (their queues race): then a "late click" revision follows "received".
+        var causes = history.Select(h => h!.Str("cause")).ToArray();
+        string[] expected = causes.Length == 4 ? ["received", "late click", "settings changed", "refund"] : ["received", "settings changed", "refund"];
+        Assert.Equal(expected, causes);
+        Assert.Equal(Enumerable.Range(1, history.Count), history.Select(h => (int)h!.Long("revision")));
+        var beforeSwitch = history[causes.Length - 3]!;
+        Assert.Equal(("last-click", 1000_00L), (beforeSwitch.Str("model"), beforeSwitch.Long("attributedMinor")));
+        Assert.Equal(("linear", 2), (history[^2]!.Str("model"), history[^2]!["credits"]!.AsArray().Count));
+        Assert.Equal((100_00L, 900_00L), (history[^1]!.Long("refundedMinor"), history[^1]!.Long("attributedMinor")));
 
         var touchpoints = detail["touchpoints"]!.AsArray();
         Assert.Equal([firstClick, secondClick], touchpoints.Select(t => t!.Str("clickId")).ToArray());
