@@ -28,6 +28,8 @@ builder.AddDonationsMessaging(bus =>
     bus.AddPageConsumer<DonationEventsConsumer>();
     bus.AddConsumer<SubscriptionConsumer>();
 });
+// Clicks moved from the catalog endpoint to the click facts' own.
+builder.RetireTopology(bindings: [RetiredBinding.Of<Donations.Contracts.Ingestion.ClickRecorded>("reporting-catalog")]);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -37,6 +37,7 @@ public sealed class LedgerPage
     private readonly Dictionary<Guid, List<DonationAttributed>> _known;
     private readonly Dictionary<Guid, DonationView> _changed = [];
     private readonly List<DonationAttributed> _firsts = [];
+    private readonly List<FactRow> _facts = [];
 
     private LedgerPage(IDocumentSession session, Dictionary<Guid, DonationView> stored, Dictionary<Guid, List<DonationAttributed>> known) =>
         (_session, _stored, _known) = (session, stored, known);
@@ -58,7 +59,8 @@ public sealed class LedgerPage
     public void Apply(DonationAttributed decided, DateTimeOffset now)
     {
         var known = _known[decided.DonationId];
-        if (!DonationFacts.Record(_session, decided, known)) return;
+        if (DonationFacts.Rows(decided, known) is not { } facts) return;
+        _facts.AddRange(facts);
         known.Add(decided);
         _session.Store(LedgerEntry.Of(decided));
         if (_changed.TryGetValue(decided.DonationId, out var view) || _stored.TryGetValue(decided.DonationId, out view))
@@ -74,9 +76,10 @@ public sealed class LedgerPage
         FundraiserWatch.MarkCredited(_session, decided, now);
     }
 
-    /// <summary>Each changed view once: inserted when the store had none, else updated at the version read.</summary>
+    /// <summary>The page's facts in one statement; each changed view once: inserted when the store had none, else updated at the version read.</summary>
     public void Write()
     {
+        DonationFacts.Write(_session, _facts);
         foreach (var (id, view) in _changed)
         {
             if (_stored.ContainsKey(id)) _session.Update(view);

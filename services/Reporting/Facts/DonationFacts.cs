@@ -34,19 +34,18 @@ public static class DonationFacts
     private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById(NgoTimeZone);
 
     /// <summary>
-    /// Queues on <paramref name="session"/> the fact rows for <paramref name="decided"/>, given every revision of the
-    /// donation known before it (including any queued earlier in the same session). Returns false, queuing nothing,
-    /// when the revision is already known. The caller saves the session.
+    /// Queues on <paramref name="session"/> one statement writing <paramref name="rows"/> (a page's revisions together) and
+    /// their rollups. The caller saves the session.
     /// </summary>
-    public static bool Record(IDocumentSession session, DonationAttributed decided, IReadOnlyCollection<DonationAttributed> known)
+    public static void Write(IDocumentSession session, IReadOnlyCollection<FactRow> rows)
     {
-        var rows = Rows(decided, known);
-        if (rows is null) return false;
         if (rows.Count > 0) session.QueueSqlCommand(UpsertSql(session.DocumentStore.Options.Schema.For<DonationView>(true)), JsonSerializer.Serialize(rows));
-        return true;
     }
 
-    /// <summary>The rows <see cref="Record"/> writes, or null for a revision already known.</summary>
+    /// <summary>
+    /// The fact rows for <paramref name="decided"/>, given every revision of the donation known before it (including any
+    /// earlier in the same page); null for a revision already known.
+    /// </summary>
     public static IReadOnlyList<FactRow>? Rows(DonationAttributed decided, IReadOnlyCollection<DonationAttributed> known)
     {
         if (known.Any(k => k.Revision == decided.Revision)) return null;
