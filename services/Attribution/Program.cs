@@ -17,6 +17,8 @@ builder.AddDonationsMessaging(bus =>
     bus.AddPageConsumer<RefundConsumer>(LedgerWriter.Endpoint, singleActive: true);
     bus.AddConsumer<FundraiserConsumer>();
 });
+// Before one ledger endpoint, clicks, donations and refunds each had a queue.
+builder.RetireTopology(queues: [new("attribution-click", LedgerWriter.Endpoint), new("attribution-donation", LedgerWriter.Endpoint), new("attribution-refund", LedgerWriter.Endpoint)]);
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -49,6 +49,8 @@ public class DonationsSystem : IAsyncLifetime
             ["OutgoingWebhooks__PollSeconds"] = "0.5",
             ["OutgoingWebhooks__FundraiserWatchSeconds"] = "1",
             ["OutgoingWebhooks__AllowInsecureTargets"] = "true",
+            // Old queues and bindings a test leaves behind are retired within a second.
+            ["Messaging__RetiredTopologyInterval"] = "00:00:01",
         };
         foreach (var (key, value) in Settings ?? new Dictionary<string, string>()) environment[key] = value;
         _system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"), postgres: Postgres, environment: environment,

@@ -34,10 +34,9 @@ public static class MessagingSetup
     /// </summary>
     public static void AddDonationsMessaging(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? consumers = null)
     {
-        var broker = new Uri(builder.Configuration.Required("ConnectionStrings:rabbitmq"));
+        var broker = Broker(builder.Configuration);
         var service = builder.Environment.ApplicationName.Split('.').Last().ToLowerInvariant();
         var quorum = builder.Configuration.GetValue("Messaging:QuorumQueues", false);
-        var clusterNodes = (builder.Configuration["Messaging:ClusterNodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         builder.Services.AddSingleton<PageRunner>();
         builder.Services.AddMassTransit(bus =>
@@ -72,14 +71,12 @@ public static class MessagingSetup
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                var (user, password) = Credentials(broker);
-                var virtualHost = broker.AbsolutePath.Trim('/') is { Length: > 0 } vhost ? Uri.UnescapeDataString(vhost) : "/";
-                rabbit.Host(broker.Host, (ushort)(broker.IsDefaultPort || broker.Port < 0 ? 5672 : broker.Port), virtualHost, host =>
+                rabbit.Host(broker.Host, broker.Port, broker.VirtualHost, host =>
                 {
-                    host.Username(user);
-                    host.Password(password);
+                    host.Username(broker.User);
+                    host.Password(broker.Password);
                     host.PublisherConfirmation = true;
-                    if (clusterNodes.Length > 0) host.UseCluster(cluster => { foreach (var node in clusterNodes) cluster.Node(node); });
+                    if (broker.ClusterNodes.Length > 0) host.UseCluster(cluster => { foreach (var node in broker.ClusterNodes) cluster.Node(node); });
                 });
                 rabbit.PrefetchCount = PrefetchCount;
                 rabbit.ConcurrentMessageLimit = ConcurrentMessageLimit;
@@ -88,12 +85,15 @@ public static class MessagingSetup
         });
     }
 
-    private static (string User, string Password) Credentials(Uri broker)
+    /// <summary>The broker of <c>ConnectionStrings:rabbitmq</c> (credentials and virtual host) and <c>Messaging:ClusterNodes</c>.</summary>
+    public static BrokerAddress Broker(IConfiguration configuration)
     {
-        var parts = broker.UserInfo.Split(':', 2);
-        return parts is [{ Length: > 0 } user, var password]
-            ? (Uri.UnescapeDataString(user), Uri.UnescapeDataString(password))
-            : ("guest", "guest");
+        var uri = new Uri(configuration.Required("ConnectionStrings:rabbitmq"));
+        var parts = uri.UserInfo.Split(':', 2);
+        var (user, password) = parts is [{ Length: > 0 } name, var secret] ? (Uri.UnescapeDataString(name), Uri.UnescapeDataString(secret)) : ("guest", "guest");
+        return new BrokerAddress(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port < 0 ? 5672 : uri.Port),
+            uri.AbsolutePath.Trim('/') is { Length: > 0 } vhost ? Uri.UnescapeDataString(vhost) : "/", user, password,
+            (configuration["Messaging:ClusterNodes"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     /// <summary>Counts every retry of a message by what failed it (<see cref="StorageConflicts"/>).</summary>
@@ -112,5 +112,17 @@ public static class MessagingSetup
 
         public Task RetryFault<T>(RetryContext<T> context) where T : class, PipeContext => Task.CompletedTask;
         public Task RetryComplete<T>(RetryContext<T> context) where T : class, PipeContext => Task.CompletedTask;
+    }
+}
+
+public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string User, string Password, string[] ClusterNodes)
+{
+    /// <summary>For work MassTransit does not do (retiring old topology): the first node, or the one the connection string names.</summary>
+    public RabbitMQ.Client.ConnectionFactory ConnectionFactory()
+    {
+        var (host, port) = ClusterNodes is [var node, ..] && node.Split(':') is var parts
+            ? (parts[0], parts.Length > 1 && ushort.TryParse(parts[1], out var p) ? p : (ushort)5672)
+            : (Host, Port);
+        return new RabbitMQ.Client.ConnectionFactory { HostName = host, Port = port, VirtualHost = VirtualHost, UserName = User, Password = Password };
     }
 }
