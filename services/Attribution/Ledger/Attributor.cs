@@ -33,11 +33,42 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
     /// <summary>The trace of the message being decided: the events it causes carry it, whichever page they commit in.</summary>
     public string? TraceParent { get; set; }
 
+    private readonly Dictionary<Guid, DonationLedger> _loaded = [];
+
     /// <summary>The ledger as stored, with what this unit of work has queued for it.</summary>
-    public async Task<DonationLedger> LoadAsync(Guid donationId, CancellationToken ct) =>
-        _pending.TryGetValue(donationId, out var pending)
-            ? pending.Now
-            : DonationLedger.From(donationId, await session.Events.FetchStreamAsync(donationId, token: ct));
+    public async Task<DonationLedger> LoadAsync(Guid donationId, CancellationToken ct)
+    {
+        if (_pending.TryGetValue(donationId, out var pending)) return pending.Now;
+        if (_loaded.TryGetValue(donationId, out var loaded)) return loaded;
+        return _loaded[donationId] = DonationLedger.From(donationId, await session.Events.FetchStreamAsync(donationId, token: ct));
+    }
+
+    /// <summary>
+    /// Reads at once the ledgers and documents a page's messages will ask for (a round trip per kind, not per message);
+    /// what is already known to this unit of work is not read again.
+    /// </summary>
+    public async Task PrefetchAsync(CancellationToken ct, IEnumerable<Guid>? ledgers = null, IEnumerable<Guid>? touchpoints = null,
+        IEnumerable<string>? donorVisitors = null, IEnumerable<string>? subscriptions = null)
+    {
+        var streams = (ledgers ?? []).Distinct().Where(id => !_pending.ContainsKey(id) && !_loaded.ContainsKey(id)).ToArray();
+        if (streams.Length > 0)
+        {
+            var events = await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(streams)).ToListAsync(ct);
+            var byStream = events.ToLookup(e => e.StreamId);
+            foreach (var id in streams) _loaded[id] = DonationLedger.From(id, byStream[id].OrderBy(e => e.Version).ToList());
+        }
+        await PrefetchAsync(touchpoints, ids => session.LoadManyAsync<ClickTouchpoint>(ct, ids), t => t.Id);
+        await PrefetchAsync(donorVisitors, ids => session.LoadManyAsync<DonorVisitor>(ct, ids), v => v.Id);
+        await PrefetchAsync(subscriptions, ids => session.LoadManyAsync<Subscription>(ct, ids), s => s.Id);
+    }
+
+    private async Task PrefetchAsync<T, TId>(IEnumerable<TId>? ids, Func<TId[], Task<IReadOnlyList<T>>> load, Func<T, TId> idOf) where T : class where TId : notnull
+    {
+        var wanted = (ids ?? []).Distinct().Where(id => !_documents.ContainsKey((typeof(T), id))).ToArray();
+        if (wanted.Length == 0) return;
+        var found = (await load(wanted)).ToDictionary(idOf);
+        foreach (var id in wanted) _documents[(typeof(T), id)] = (found.GetValueOrDefault(id), Change.None, null);
+    }
 
     public Task<ClickTouchpoint?> TouchpointAsync(Guid id, CancellationToken ct) => DocumentAsync(id, () => session.LoadAsync<ClickTouchpoint>(id, ct));
 
@@ -93,6 +124,7 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
                 if (events[i].Trace is { } trace) action.Events[i].SetHeader(DonationsTelemetry.TraceParentHeader, trace);
         }
         _pending.Clear();
+        _loaded.Clear();
         _documents.Clear();
         await session.SaveChangesAsync(ct);
         foreach (var action in _afterCommit) action();

@@ -16,8 +16,12 @@ public sealed class LedgerWriter(PageRunner pages)
 
     private readonly SemaphoreSlim _one = new(1, 1);
 
-    /// <summary>Runs <paramref name="decide"/> for each message of the page, in order, in one unit of work, then commits it.</summary>
-    public async Task WriteAsync<T>(ConsumeContext<Batch<T>> page, Func<Attributor, ConsumeContext<T>, CancellationToken, Task> decide) where T : class
+    /// <summary>
+    /// Runs <paramref name="prefetch"/> for the page's messages, then <paramref name="decide"/> for each, in order, in one
+    /// unit of work, then commits it.
+    /// </summary>
+    public async Task WriteAsync<T>(ConsumeContext<Batch<T>> page, Func<Attributor, IReadOnlyList<T>, CancellationToken, Task> prefetch,
+        Func<Attributor, ConsumeContext<T>, CancellationToken, Task> decide) where T : class
     {
         var ct = page.CancellationToken;
         await _one.WaitAsync(ct);
@@ -26,6 +30,7 @@ public sealed class LedgerWriter(PageRunner pages)
             await pages.RunAsync(page.Message, async (services, messages) =>
             {
                 var attributor = services.GetRequiredService<Attributor>();
+                await prefetch(attributor, messages.Select(m => m.Message).ToList(), ct);
                 foreach (var message in messages)
                 {
                     attributor.TraceParent = message.TraceParent();

@@ -12,7 +12,8 @@ namespace Donations.Attribution.Ledger;
 /// </summary>
 public sealed class RefundConsumer(LedgerWriter writer, ILogger<RefundConsumer> log) : IConsumer<Batch<DonationRefunded>>
 {
-    public Task Consume(ConsumeContext<Batch<DonationRefunded>> context) => writer.WriteAsync(context, DecideAsync);
+    public Task Consume(ConsumeContext<Batch<DonationRefunded>> context) =>
+        writer.WriteAsync(context, (attributor, refunds, ct) => attributor.PrefetchAsync(ct, ledgers: refunds.Select(r => r.DonationId)), DecideAsync);
 
     private async Task DecideAsync(Attributor attributor, ConsumeContext<DonationRefunded> message, CancellationToken ct)
     {
