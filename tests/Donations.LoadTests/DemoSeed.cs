@@ -374,14 +374,7 @@ public sealed class DemoSeed(Uri ingestion, Uri reporting, string adminKey)
         var node = JsonSerializer.SerializeToNode(notification, Web)!.AsObject();
         if (click is not null) node["clickId"] = click;
         var body = node.ToJsonString();
-        return () =>
-        {
-            var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), Encoding.UTF8.GetBytes($"{t}.{body}")));
-            var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/generic/{_ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("Donations-Signature", $"t={t},v1={signature}");
-            return request;
-        };
+        return () => Signing.Generic(_ngo, _secret, body);
     };
 
     private Func<string?, Func<HttpRequestMessage>> Cloud(string path, Dictionary<string, object?> fields, string? fundraiser) => click =>
@@ -396,13 +389,7 @@ public sealed class DemoSeed(Uri ingestion, Uri reporting, string adminKey)
 
     private Func<HttpRequestMessage> CloudForm(string form) => () => Signed($"/webhooks/cloudpayments/{_ngo}", Encoding.UTF8.GetBytes(form), "application/x-www-form-urlencoded");
 
-    private HttpRequestMessage Signed(string path, byte[] bytes, string contentType)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        request.Headers.Add("Content-HMAC", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_secret), bytes)));
-        return request;
-    }
+    private HttpRequestMessage Signed(string path, byte[] bytes, string contentType) => Signing.CloudPayments(path, _secret, bytes, contentType);
 
     private Func<HttpRequestMessage> YooKassa(object notification)
     {

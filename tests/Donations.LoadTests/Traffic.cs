@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Donations.Testing;
@@ -144,24 +142,11 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
     public static Func<HttpRequestMessage> GenericWebhook(string ngo, object notification)
     {
         var body = JsonSerializer.Serialize(notification, new JsonSerializerOptions(JsonSerializerDefaults.Web));
-        return () =>
-        {
-            var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(IngestBenchmark.Secret), Encoding.UTF8.GetBytes($"{t}.{body}")));
-            var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/generic/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            request.Headers.Add("Donations-Signature", $"t={t},v1={signature}");
-            return request;
-        };
+        return () => Signing.Generic(ngo, IngestBenchmark.Secret, body);
     }
 
     private Func<HttpRequestMessage> CloudPayments(string contentType, string body) => () =>
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/cloudpayments/{ngo}") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        request.Headers.Add("Content-HMAC", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(IngestBenchmark.Secret), bytes)));
-        return request;
-    };
+        Signing.CloudPayments($"/webhooks/cloudpayments/{ngo}", IngestBenchmark.Secret, Encoding.UTF8.GetBytes(body), contentType);
 
     private Func<HttpRequestMessage> YooKassa(string body) => () =>
         new HttpRequestMessage(HttpMethod.Post, $"/webhooks/yookassa/{ngo}") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
