@@ -10,8 +10,11 @@ public static class WebhookFields
 {
     public static string? IdProblem(string field, string? value, int max) =>
         string.IsNullOrWhiteSpace(value) ? $"'{field}' is required."
-        : value.Length > max ? $"'{field}' is at most {max} characters; this one has {value.Length}."
-        : null;
+        : LengthProblem(field, value, max);
+
+    /// <summary>For a field that may be left out: only its length has a rule.</summary>
+    public static string? LengthProblem(string field, string? value, int max) =>
+        value is { Length: var length } && length > max ? $"'{field}' is at most {max} characters; this one has {length}." : null;
 
     public static string TimeProblem(string field, string form) =>
         $"'{field}' must be {form}; a notification whose time cannot be read is not stored.";

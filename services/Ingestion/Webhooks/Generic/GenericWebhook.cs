@@ -109,13 +109,13 @@ public static class GenericWebhook
 
     private static string? Validate(GenericNotification n, DateTimeOffset now) =>
         n.Type is not (Succeeded or Refunded) ? $"'type' must be '{Succeeded}' or '{Refunded}'."
-        : string.IsNullOrWhiteSpace(n.Id) || n.Id.Length > 128 ? "'id' (your transaction id) is required, at most 128 characters."
+        : WebhookFields.IdProblem("id", n.Id, 128) is { } id ? id
         : n.AmountMinor is null ? "'amountMinor' is required: an integer number of minor units (kopecks)."
         : Currencies.Problem(n.AmountMinor.Value, n.Currency) is { } money ? money
         : n.OccurredAt is null ? "'occurredAt' is required (ISO 8601 with offset)."
         : n.OccurredAt > now.AddDays(1) ? "'occurredAt' is in the future."
-        : n.ClickId is { Length: > 64 } ? "'clickId' is at most 64 characters."
-        : n.SubscriptionId is { Length: > 128 } || n.Donor?.Id is { Length: > 128 } || n.FundraiserId is { Length: > 64 } ? "'subscriptionId', 'donor.id' and 'fundraiserId' are limited to 128, 128 and 64 characters."
-        : n.Type == Refunded && (string.IsNullOrWhiteSpace(n.RefundOf) || n.RefundOf.Length > 128) ? "'refundOf' (the refunded donation's id) is required for a refund."
+        : (WebhookFields.LengthProblem("clickId", n.ClickId, 64) ?? WebhookFields.LengthProblem("subscriptionId", n.SubscriptionId, 128)
+           ?? WebhookFields.LengthProblem("donor.id", n.Donor?.Id, 128) ?? WebhookFields.LengthProblem("fundraiserId", n.FundraiserId, 64)) is { } length ? length
+        : n.Type == Refunded && WebhookFields.IdProblem("refundOf", n.RefundOf, 128) is { } refundOf ? $"{refundOf} A refund names the refunded donation's id."
         : null;
 }
