@@ -26,6 +26,13 @@ ensure_package() { # package, command it provides
 
 # --- PostgreSQL ---
 ensure_package postgresql pg_ctlcluster
+# Room for the demo and a test run at once (each service instance pools up to ~15 connections; the default is 100).
+pg_conf=/etc/postgresql/15/main/conf.d/donations.conf
+pg_settings="max_connections = 300"
+if [ "$(cat "$pg_conf" 2>/dev/null)" != "$pg_settings" ]; then
+  echo "$pg_settings" > "$pg_conf"
+  pg_lsclusters -h | awk '$1==15 && $2=="main"' | grep -q online && { log "restarting PostgreSQL for its new settings"; pg_ctlcluster 15 main restart; }
+fi
 if ! pg_lsclusters -h | awk '$1==15 && $2=="main"' | grep -q online; then
   pg_ctlcluster 15 main start
 fi
