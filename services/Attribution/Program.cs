@@ -12,9 +12,9 @@ builder.AddAttributionStore();
 builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
-    bus.AddPageConsumer<ClickConsumer>(LedgerWriter.Endpoint, singleActive: true);
-    bus.AddPageConsumer<DonationConsumer>(LedgerWriter.Endpoint, singleActive: true);
-    bus.AddPageConsumer<RefundConsumer>(LedgerWriter.Endpoint, singleActive: true);
+    bus.AddQueuedConsumer<ClickConsumer>(LedgerWriter.Endpoint, singleActive: true);
+    bus.AddQueuedConsumer<DonationConsumer>(LedgerWriter.Endpoint, singleActive: true);
+    bus.AddQueuedConsumer<RefundConsumer>(LedgerWriter.Endpoint, singleActive: true);
     bus.AddConsumer<FundraiserConsumer>();
 });
 // Before one ledger endpoint, clicks, donations and refunds each had a queue.

@@ -5,11 +5,10 @@ using MassTransit;
 
 namespace Donations.Attribution.Clicks;
 
-/// <summary>Keeps each click, and re-attributes the donations that named it before it arrived; a page at a time.</summary>
-public sealed class ClickConsumer(LedgerWriter writer) : IConsumer<Batch<ClickRecorded>>
+/// <summary>Keeps each click, and re-attributes the donations that named it before it arrived.</summary>
+public sealed class ClickConsumer(LedgerWriter writer) : IConsumer<ClickRecorded>
 {
-    public Task Consume(ConsumeContext<Batch<ClickRecorded>> context) =>
-        writer.WriteAsync(context, (attributor, clicks, ct) => attributor.PrefetchAsync(ct, touchpoints: clicks.Select(c => c.ClickId)), DecideAsync);
+    public Task Consume(ConsumeContext<ClickRecorded> context) => writer.WriteAsync(context, new Reads(Touchpoints: [context.Message.ClickId]), DecideAsync);
 
     public static async Task DecideAsync(Attributor attributor, ConsumeContext<ClickRecorded> message, CancellationToken ct)
     {

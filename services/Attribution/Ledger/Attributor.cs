@@ -47,10 +47,9 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
     /// Reads at once the ledgers and documents a page's messages will ask for (a round trip per kind, not per message);
     /// what is already known to this unit of work is not read again.
     /// </summary>
-    public async Task PrefetchAsync(CancellationToken ct, IEnumerable<Guid>? ledgers = null, IEnumerable<Guid>? touchpoints = null,
-        IEnumerable<string>? donorVisitors = null, IEnumerable<string>? subscriptions = null)
+    public async Task PrefetchAsync(CancellationToken ct, IEnumerable<Guid> ledgers, IEnumerable<Guid> touchpoints, IEnumerable<string> donorVisitors, IEnumerable<string> subscriptions)
     {
-        var streams = (ledgers ?? []).Distinct().Where(id => !_pending.ContainsKey(id) && !_loaded.ContainsKey(id)).ToArray();
+        var streams = ledgers.Distinct().Where(id => !_pending.ContainsKey(id) && !_loaded.ContainsKey(id)).ToArray();
         if (streams.Length > 0)
         {
             var events = await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(streams)).ToListAsync(ct);
@@ -62,9 +61,9 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         await PrefetchAsync(subscriptions, ids => session.LoadManyAsync<Subscription>(ct, ids), s => s.Id);
     }
 
-    private async Task PrefetchAsync<T, TId>(IEnumerable<TId>? ids, Func<TId[], Task<IReadOnlyList<T>>> load, Func<T, TId> idOf) where T : class where TId : notnull
+    private async Task PrefetchAsync<T, TId>(IEnumerable<TId> ids, Func<TId[], Task<IReadOnlyList<T>>> load, Func<T, TId> idOf) where T : class where TId : notnull
     {
-        var wanted = (ids ?? []).Distinct().Where(id => !_documents.ContainsKey((typeof(T), id))).ToArray();
+        var wanted = ids.Distinct().Where(id => !_documents.ContainsKey((typeof(T), id))).ToArray();
         if (wanted.Length == 0) return;
         var found = (await load(wanted)).ToDictionary(idOf);
         foreach (var id in wanted) _documents[(typeof(T), id)] = (found.GetValueOrDefault(id), Change.None, null);

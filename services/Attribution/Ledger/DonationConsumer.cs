@@ -7,17 +7,18 @@ using MassTransit;
 
 namespace Donations.Attribution.Ledger;
 
-/// <summary>Decides a new donation and writes it, with its first revision, to the ledger — once per donation; a page at a time.</summary>
-public sealed class DonationConsumer(LedgerWriter writer, ILogger<DonationConsumer> log) : IConsumer<Batch<DonationReceived>>
+/// <summary>Decides a new donation and writes it, with its first revision, to the ledger — once per donation.</summary>
+public sealed class DonationConsumer(LedgerWriter writer, ILogger<DonationConsumer> log) : IConsumer<DonationReceived>
 {
-    public Task Consume(ConsumeContext<Batch<DonationReceived>> context) => writer.WriteAsync(context, PrefetchAsync, DecideAsync);
-
-    private static Task PrefetchAsync(Attributor attributor, IReadOnlyList<DonationReceived> donations, CancellationToken ct) =>
-        attributor.PrefetchAsync(ct,
-            ledgers: donations.Select(d => d.DonationId),
-            touchpoints: donations.Select(d => Guid.TryParse(d.ClickId, out var click) ? click : Guid.Empty).Where(id => id != Guid.Empty),
-            donorVisitors: donations.Where(d => d.DonorId is { Length: > 0 }).Select(d => DonorVisitor.DocumentId(d.NgoId, d.DonorId!)),
-            subscriptions: donations.Where(d => d.SubscriptionId is { Length: > 0 }).Select(d => Subscription.DocumentId(d.NgoId, d.Provider, d.SubscriptionId!)));
+    public Task Consume(ConsumeContext<DonationReceived> context)
+    {
+        var d = context.Message;
+        return writer.WriteAsync(context, new Reads(
+            Ledgers: [d.DonationId],
+            Touchpoints: Guid.TryParse(d.ClickId, out var click) ? [click] : null,
+            DonorVisitors: d.DonorId is { Length: > 0 } donor ? [DonorVisitor.DocumentId(d.NgoId, donor)] : null,
+            Subscriptions: d.SubscriptionId is { Length: > 0 } subscription ? [Subscription.DocumentId(d.NgoId, d.Provider, subscription)] : null), DecideAsync);
+    }
 
     private async Task DecideAsync(Attributor attributor, ConsumeContext<DonationReceived> message, CancellationToken ct)
     {

@@ -6,14 +6,13 @@ using MassTransit;
 namespace Donations.Attribution.Ledger;
 
 /// <summary>
-/// Reverses credit pro rata for each refund, once per refund; a page at a time. A refund that arrives before its
+/// Reverses credit pro rata for each refund, once per refund. A refund that arrives before its
 /// payment waits in the payment's stream and is checked (currency, amount) when the payment is decided, as Ingestion
 /// checks a later one.
 /// </summary>
-public sealed class RefundConsumer(LedgerWriter writer, ILogger<RefundConsumer> log) : IConsumer<Batch<DonationRefunded>>
+public sealed class RefundConsumer(LedgerWriter writer, ILogger<RefundConsumer> log) : IConsumer<DonationRefunded>
 {
-    public Task Consume(ConsumeContext<Batch<DonationRefunded>> context) =>
-        writer.WriteAsync(context, (attributor, refunds, ct) => attributor.PrefetchAsync(ct, ledgers: refunds.Select(r => r.DonationId)), DecideAsync);
+    public Task Consume(ConsumeContext<DonationRefunded> context) => writer.WriteAsync(context, new Reads(Ledgers: [context.Message.DonationId]), DecideAsync);
 
     private async Task DecideAsync(Attributor attributor, ConsumeContext<DonationRefunded> message, CancellationToken ct)
     {

@@ -26,6 +26,7 @@ public static class AttributionStore
             .ForwardToBroker(typeof(DonationAttributed));
         builder.Services.AddScoped<Attributor>();
         builder.Services.AddSingleton<LedgerWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<LedgerWriter>());
         builder.Services.AddSingleton<Reattributor>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Reattributor>());
         builder.Services.AddHealthChecks().AddCheck<Reattributor>("reattribution");

@@ -28,18 +28,27 @@ public static class Pages
     /// the others stand by.
     /// </summary>
     public static void AddPageConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string? endpoint = null, bool singleActive = false)
-        where TConsumer : class, IConsumer
-    {
+        where TConsumer : class, IConsumer =>
         bus.AddConsumer<TConsumer>(consumer => consumer.Options<BatchOptions>(page => page
                 .SetMessageLimit(MessageLimit)
                 .SetTimeLimit(TimeLimit)
                 .SetConcurrencyLimit(1)))
-            .Endpoint(e =>
-            {
-                if (endpoint is not null) e.Name = endpoint;
-                e.PrefetchCount = EndpointLimit;
-                e.ConcurrentMessageLimit = EndpointLimit;
-            });
+            .Endpoint(e => LetPagesIn(bus, e, endpoint, singleActive));
+
+    /// <summary>
+    /// Registers a consumer that hands each message to an in-process page writer and returns once its page committed:
+    /// the endpoint lets <see cref="EndpointLimit"/> messages wait, so a page takes whatever arrived while the one before
+    /// was written (large under load, one message when quiet). Same endpoint options as <see cref="AddPageConsumer{TConsumer}"/>.
+    /// </summary>
+    public static void AddQueuedConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string endpoint, bool singleActive = false)
+        where TConsumer : class, IConsumer =>
+        bus.AddConsumer<TConsumer>().Endpoint(e => LetPagesIn(bus, e, endpoint, singleActive));
+
+    private static void LetPagesIn(IBusRegistrationConfigurator bus, IEndpointRegistrationConfigurator e, string? endpoint, bool singleActive)
+    {
+        if (endpoint is not null) e.Name = endpoint;
+        e.PrefetchCount = EndpointLimit;
+        e.ConcurrentMessageLimit = EndpointLimit;
         if (singleActive && endpoint is not null)
             bus.AddConfigureEndpointsCallback((_, name, configurator) =>
             {
@@ -53,42 +62,50 @@ public static class Pages
 
 /// <summary>
 /// Runs a page in one scope (one session, one commit). When it fails for any reason but storage being unreachable,
-/// the page's work was rolled back; each message is then run alone in a scope of its own, so one bad message fails
-/// only itself: the others commit, and the page is failed (retried, finally parked) only for the one that failed —
-/// running it again skips the ones already written.
+/// the page's work was rolled back; each item is then run alone in a scope of its own, so one bad item fails only
+/// itself: the others commit. Running an item again skips what was already written.
 /// </summary>
 public sealed class PageRunner(IServiceScopeFactory scopes, ILogger<PageRunner> log)
 {
+    /// <summary>A page of messages; the page is failed (retried, finally parked) only for a message that failed alone.</summary>
     public async Task RunAsync<T>(Batch<T> page, Func<IServiceProvider, IReadOnlyList<ConsumeContext<T>>, Task> handle) where T : class
     {
-        var messages = page.ToList();
+        if ((await RunAsync(page.ToList(), handle)).FirstOrDefault(e => e is not null) is { } failed) throw failed;
+    }
+
+    /// <summary>
+    /// Each item's outcome, in order: null when written, else what failed it when it ran alone. Storage being
+    /// unreachable fails the whole page (thrown): nothing was written and running items alone would not help.
+    /// </summary>
+    public async Task<Exception?[]> RunAsync<TItem>(IReadOnlyList<TItem> items, Func<IServiceProvider, IReadOnlyList<TItem>, Task> handle)
+    {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await handle(scope.ServiceProvider, messages);
-            return;
+            await handle(scope.ServiceProvider, items);
+            return new Exception?[items.Count];
         }
         catch (Exception e) when (!Transience.IsTransient(e) && e is not OperationCanceledException)
         {
             StorageConflicts.RolledBack(e);
-            if (messages.Count == 1) throw;
-            log.LogInformation(e, "A page of {Count} {Type} messages failed; writing each alone", messages.Count, typeof(T).Name);
+            if (items.Count == 1) return [e];
+            log.LogInformation(e, "A page of {Count} {Type} items failed; writing each alone", items.Count, typeof(TItem).Name);
         }
 
-        Exception? failed = null;
-        foreach (var message in messages)
+        var outcomes = new Exception?[items.Count];
+        for (var i = 0; i < items.Count; i++)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await handle(scope.ServiceProvider, [message]);
+                await handle(scope.ServiceProvider, [items[i]]);
             }
-            catch (Exception e) when (!Transience.IsTransient(e) && e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                StorageConflicts.RolledBack(e);
-                failed ??= e;
+                if (!Transience.IsTransient(e)) StorageConflicts.RolledBack(e);
+                outcomes[i] = e;
             }
         }
-        if (failed is not null) throw failed;
+        return outcomes;
     }
 }
