@@ -41,7 +41,7 @@ async function render(ctx: Ctx): Promise<void> {
   const yesNo = (v: boolean | null) => (v == null ? t("unknown") : v ? t("yes") : t("no"));
   const attributed = a.credits.reduce((s, c) => s + c.amountMinor, 0);
   const credits = (list: Credit[], currency: string) => list.length === 0 ? "—"
-    : el("div", {}, ...list.map((c) => el("div", {}, t("share", { post: c.postId ?? c.fundraiserId ?? c.campaignId ?? "—", money: format.money(c.amountMinor, currency) }))));
+    : el("div", { class: "nowrap" }, ...list.map((c) => el("div", {}, t("share", { post: c.postId ?? c.fundraiserId ?? c.campaignId ?? "—", money: format.money(c.amountMinor, currency) }))));
   ctx.root.append(back, el("h1", {}, t("title", { tx: d.providerTxId })),
     el("section", { class: "card", "data-testid": "donation", "data-id": d.id },
       el("dl", {},
