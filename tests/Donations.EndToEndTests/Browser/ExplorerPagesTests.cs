@@ -53,6 +53,11 @@ public class ExplorerPagesTests(DonationsSystem system)
         await Assertions.Expect(page.GetByTestId("found")).ToHaveAttributeAsync("data-count", "1");
         await Assertions.Expect(page.GetByTestId("donation-tx-pages-explore")).ToBeVisibleAsync();
         await page.GetByTestId("search-post").FillAsync("");
+        await page.GetByTestId("search-campaign").SelectOptionAsync("explore-pages");
+        await page.GetByTestId("search-submit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("found")).ToHaveAttributeAsync("data-count", "1");
+        await Assertions.Expect(page.GetByTestId("donation-tx-pages-explore")).ToBeVisibleAsync();
+        await page.GetByTestId("search-campaign").SelectOptionAsync("");
         await page.GetByTestId("search-status").SelectOptionAsync("unattributed");
         await page.GetByTestId("search-reason").SelectOptionAsync("bot click");
         await page.GetByTestId("search-submit").ClickAsync();

@@ -1,3 +1,4 @@
+import { campaignsOf } from "../../core/campaigns";
 import { el } from "../../core/dom";
 import type { Ctx, Page } from "../page";
 import { money, term, withTerms } from "./shared";
@@ -11,17 +12,17 @@ export interface DonationLine {
 }
 
 const reasons = ["no click id", "unknown click id", "outside window", "bot click", "click after payment"];
-const fields = ["providerTxId", "donor", "post", "campaign"] as const;
+const fields = ["providerTxId", "donor", "post"] as const;
 
 const messages = {
   ru: {
     title: "Поиск пожертвований", providerTxId: "Номер транзакции у провайдера", donor: "Донор (псевдоним)", post: "Пост", campaign: "Кампания", status: "Статус", reason: "Причина",
-    any: "любой", anyReason: "любая", search: "Найти", found: "Найдено: {count}", more: "Показать ещё", when: "Когда", amount: "Сумма", refunded: "Возвращено",
+    any: "любой", anyReason: "любая", anyCampaign: "любая", search: "Найти", found: "Найдено: {count}", more: "Показать ещё", when: "Когда", amount: "Сумма", refunded: "Возвращено",
     attributed: "Атрибутировано", posts: "Посты", provider: "Провайдер", open: "Открыть", limit: "Показаны первые {count}, новые сначала.",
   },
   en: {
     title: "Find donations", providerTxId: "Provider's transaction id", donor: "Donor (pseudonym)", post: "Post", campaign: "Campaign", status: "Status", reason: "Reason",
-    any: "any", anyReason: "any", search: "Search", found: "Found: {count}", more: "Show more", when: "When", amount: "Amount", refunded: "Refunded",
+    any: "any", anyReason: "any", anyCampaign: "any", search: "Search", found: "Found: {count}", more: "Show more", when: "When", amount: "Amount", refunded: "Refunded",
     attributed: "Attributed", posts: "Posts", provider: "Provider", open: "Open", limit: "The first {count} are shown, newest first.",
   },
 };
@@ -32,10 +33,13 @@ async function render(ctx: Ctx): Promise<void> {
   const status = el("select", { name: "status", "data-testid": "search-status" }, el("option", { value: "" }, t("any")),
     ...["attributed", "unattributed"].map((s) => el("option", { value: s }, term(ctx, s))));
   const reason = el("select", { name: "reason", "data-testid": "search-reason" }, el("option", { value: "" }, t("anyReason")), ...reasons.map((r) => el("option", { value: r }, term(ctx, r))));
+  // The search works without the campaign list: when it cannot be read, only "any" is offered.
+  const campaign = el("select", { name: "campaign", "data-testid": "search-campaign" }, el("option", { value: "" }, t("anyCampaign")),
+    ...(await campaignsOf(api, ctx.ngo).catch(() => [])).map((c) => el("option", { value: c.campaignId }, c.name)));
   const from = el("input", { type: "date", "data-testid": "from" });
   const to = el("input", { type: "date", "data-testid": "to" });
   const results = el("div");
-  const query = () => ({ ...Object.fromEntries(fields.map((f) => [f, inputs[f].value.trim()])), status: status.value, reason: reason.value, from: from.value, to: to.value });
+  const query = () => ({ ...Object.fromEntries(fields.map((f) => [f, inputs[f].value.trim()])), campaign: campaign.value, status: status.value, reason: reason.value, from: from.value, to: to.value });
   let shown: DonationLine[] = [];
   const search = async (before?: string) => {
     try {
@@ -67,7 +71,7 @@ async function render(ctx: Ctx): Promise<void> {
       el("p", { class: "muted" }, t("limit", { count: 100 }))));
   };
   const form = el("form", { class: "card", "data-testid": "search", onsubmit: (event: Event) => { event.preventDefault(); void search(); } },
-    el("div", { class: "row" }, ...fields.map((f) => el("label", {}, t(f), inputs[f])), el("label", {}, t("status"), status), el("label", {}, t("reason"), reason),
+    el("div", { class: "row" }, ...fields.map((f) => el("label", {}, t(f), inputs[f])), el("label", {}, t("campaign"), campaign), el("label", {}, t("status"), status), el("label", {}, t("reason"), reason),
       el("label", {}, t("common.from"), from), el("label", {}, t("common.to"), to)),
     el("button", { type: "submit", "data-testid": "search-submit" }, t("search")));
   ctx.root.append(el("h1", {}, t("title")), form, results);

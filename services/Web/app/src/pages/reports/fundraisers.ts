@@ -1,6 +1,6 @@
 import { el } from "../../core/dom";
 import type { Ctx, Page } from "../page";
-import { chartMoney, money, term, withTerms } from "./shared";
+import { chartMoney, money, ngoDay, term, withTerms } from "./shared";
 
 // Every fundraiser: its goal meter, deadline, status, and day by day how the money came (the fundraiser's currency,
 // donations made by the deadline, net of refunds — as its total counts them).
@@ -46,7 +46,7 @@ async function render(ctx: Ctx): Promise<void> {
 function card(ctx: Ctx, f: Fundraiser, daily: Daily): HTMLElement {
   const { t, format } = ctx;
   // Days up to the deadline's day, in the fundraiser's currency: what its total counts.
-  const deadlineDay = new Date(Date.parse(f.deadline) + 3 * 3_600_000).toISOString().slice(0, 10);
+  const deadlineDay = ngoDay(Date.parse(f.deadline));
   const days = daily.byKey.filter((d) => d.key === f.fundraiserId && d.currency === f.currency && d.day <= deadlineDay).sort((a, b) => a.day.localeCompare(b.day));
   let running = 0;
   const totals = days.map((d) => (running += d.attributedMinor));

@@ -17,6 +17,11 @@ export function periodBar(ctx: Ctx, load: (period: Period) => Promise<void>, ...
   return { bar, period };
 }
 
+/** The NGO's calendar day of a moment: reports count days in Europe/Moscow (UTC+3 all year), whatever the browser's zone. */
+export function ngoDay(ms: number): string {
+  return new Date(ms + 3 * 3_600_000).toISOString().slice(0, 10);
+}
+
 /** Money as text, with its minor units in data-minor (tests read them). */
 export function money(ctx: Ctx, minor: number, currency: string, testid?: string): HTMLElement {
   return el("span", { "data-testid": testid, "data-minor": minor, "data-currency": currency }, ctx.format.money(minor, currency));

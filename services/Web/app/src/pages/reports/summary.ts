@@ -1,6 +1,6 @@
 import { el } from "../../core/dom";
 import type { Ctx, Page } from "../page";
-import { chartMoney, currenciesOf, type Period, periodBar, term, withTerms } from "./shared";
+import { chartMoney, currenciesOf, ngoDay, type Period, periodBar, term, withTerms } from "./shared";
 
 // The reports overview (the former dashboard of Reporting): totals per currency, this period against the one before,
 // why money is unattributed, money per day, fundraisers; the posts are the posts page's.
@@ -60,9 +60,9 @@ const day = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The chosen period against the one of the same length just before it; with no whole period chosen, the last 30 days. */
-export function periods(period: Period, today = new Date()): { current: Period; previous: Period; days: number; chosen: boolean } {
+export function periods(period: Period, today = ngoDay(Date.now())): { current: Period; previous: Period; days: number; chosen: boolean } {
   const chosen = period.from !== "" && period.to !== "";
-  const end = chosen ? Date.parse(period.to) : Date.parse(iso(today.getTime()));
+  const end = Date.parse(chosen ? period.to : today);
   const start = chosen ? Date.parse(period.from) : end - 29 * day;
   const days = Math.round((end - start) / day) + 1;
   return { current: { from: iso(start), to: iso(end) }, previous: { from: iso(start - days * day), to: iso(start - day) }, days, chosen };
@@ -70,7 +70,7 @@ export function periods(period: Period, today = new Date()): { current: Period; 
 
 async function comparison(ctx: Ctx, period: Period): Promise<HTMLElement> {
   const { t, api, format } = ctx;
-  const p = periods(period, new Date(Date.now() + 3 * 3_600_000));
+  const p = periods(period);
   const section = el("section", { class: "card", "data-testid": "comparison", "data-current": `${p.current.from}..${p.current.to}`, "data-previous": `${p.previous.from}..${p.previous.to}` },
     el("h2", {}, p.chosen ? t("compare", { current: `${format.date(p.current.from)} – ${format.date(p.current.to)}`, previous: `${format.date(p.previous.from)} – ${format.date(p.previous.to)}` })
       : t("compareLast", { days: p.days })));
