@@ -29,6 +29,12 @@ public class ReportPagesTests(DonationsSystem system)
         {
             id = "beds", campaignId = "spring", title = "Кровати для приюта", goal = new { amountMinor = 1000_00, currency = "RUB" }, deadline = now.AddDays(10),
         })).StatusCode);
+        // One that ended two hours ago short of its goal, and one still running with nothing yet.
+        foreach (var (id, campaign, deadline) in new[] { ("coats", "autumn", now.AddHours(-2)), ("toys", "autumn", now.AddDays(20)) })
+            Assert.Equal(HttpStatusCode.Created, (await ngo.Ingestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/fundraisers", new
+            {
+                id, campaignId = campaign, title = $"Сбор {id}", goal = new { amountMinor = 2000_00, currency = "RUB" }, deadline,
+            })).StatusCode);
         var codeA = await ngo.CreateLinkAsync(postA);
         var codeB = await ngo.CreateLinkAsync(postB);
         var clickA = await ngo.ClickAsync(codeA);
@@ -48,6 +54,7 @@ public class ReportPagesTests(DonationsSystem system)
             new("tx-pages-old", 200_00, "RUB", null, null, null, now.AddDays(-40)),
             new("tx-pages-f1", 250_00, "RUB", null, "spring", "beds", now),
             new("tx-pages-f2", 800_00, "RUB", null, "spring", "beds", now),
+            new("tx-pages-c1", 100_00, "RUB", null, "autumn", "coats", now.AddHours(-3)),
         };
         var clicks = new Dictionary<string, string> { ["tx-pages-a1"] = clickA, ["tx-pages-b1"] = clickB, ["tx-pages-u1"] = clickB2 };
         foreach (var d in sent)
@@ -151,6 +158,10 @@ public class ReportPagesTests(DonationsSystem system)
         await Assertions.Expect(beds.GetByTestId("status")).ToHaveTextAsync("цель достигнута");
         Assert.Equal(bedsRaised.ToString(), await beds.GetByTestId("progress").GetAttributeAsync("data-total-minor"));
         Assert.Equal(bedsRaised.ToString(), await beds.GetByTestId("meter").GetAttributeAsync("aria-valuenow"));
+        Assert.Equal(Net(attributed.Where(d => d.Fundraiser == "coats")), await Minor(page.GetByTestId("fundraiser-coats").GetByTestId("raised")));
+        await Assertions.Expect(page.GetByTestId("fundraiser-coats").GetByTestId("status")).ToHaveTextAsync("завершён, цель не достигнута");
+        await Assertions.Expect(page.GetByTestId("fundraiser-toys").GetByTestId("status")).ToHaveTextAsync("идёт");
+        Assert.Equal(0, await Minor(page.GetByTestId("fundraiser-toys").GetByTestId("raised")));
         await app.ShotAsync("fundraisers");
 
         // Money by day, by post and by campaign, per currency.
@@ -184,6 +195,12 @@ public class ReportPagesTests(DonationsSystem system)
         var generic = page.GetByTestId("line-generic-RUB");
         Assert.Equal((Net(rub.Where(d => d.Provider == "generic")), Net(rub.Where(d => d.Provider == "generic")), 0L),
             (await Minor(generic.GetByTestId("accepted")), await Minor(generic.GetByTestId("reported")), await Minor(generic.GetByTestId("difference"))));
+        // Its table downloads: the same lines, amounts in major units.
+        var lines = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-csv").ClickAsync());
+        var csv = await File.ReadAllTextAsync((await lines.PathAsync())!);
+        var genericNet = Net(rub.Where(d => d.Provider == "generic"));
+        Assert.Contains($"generic,RUB,balanced,{rub.Count(d => d.Provider == "generic")},", csv);
+        Assert.Contains($",{genericNet / 100}.{genericNet % 100:00},", csv);
         await app.ShotAsync("reconciliation");
 
         // Recurring: the Donut subscriber.
