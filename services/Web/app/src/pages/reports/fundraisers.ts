@@ -63,8 +63,10 @@ function card(ctx: Ctx, f: Fundraiser, daily: Daily): HTMLElement {
       el("dt", {}, t("donors")), el("dd", { "data-testid": "donors" }, format.number(f.donors)),
       el("dt", {}, t("donations")), el("dd", {}, format.number(f.donations))),
     days.length === 0 ? el("p", { class: "muted" }, t("noDays")) : ctx.chart({
-      type: "bar", labels: days.map((d) => format.date(d.day)), testid: `progress-${f.fundraiserId}`, formatValue: cm.label,
-      datasets: [{ label: t("daily"), data: days.map((d) => cm.value(d.attributedMinor)) }, { label: t("total"), data: totals.map(cm.value) }],
+      // The running total against the goal, day by day; the day's own money beside it.
+      type: "line", labels: days.map((d) => format.date(d.day)), testid: `progress-${f.fundraiserId}`, formatValue: cm.label,
+      datasets: [{ label: t("total"), data: totals.map(cm.value) }, { label: t("goal"), data: days.map(() => cm.value(f.goalMinor)) },
+        { label: t("daily"), data: days.map((d) => cm.value(d.attributedMinor)) }],
     }),
     el("p", { class: "muted", "data-testid": "progress", "data-days": days.length, "data-total-minor": running }));
 }
