@@ -9,14 +9,14 @@ interface Line { provider: string; currency: string; grossMinor: number; refunde
 const messages = {
   ru: {
     title: "Выплаты VK Donut", lead: "Деньги VK Donut и выводы на счёт: получено, комиссия VK, выведено, ещё не выведено. Каждая валюта отдельно.",
-    provider: "Провайдер", currency: "Валюта", gross: "Получено", refunded: "Возвраты", fee: "Комиссия провайдера", net: "За вычетом комиссии", donations: "Пожертвований",
+    provider: "Провайдер", currency: "Валюта", gross: "Получено", refunded: "Возвраты", fee: "Комиссия провайдера", vkFee: "Комиссия VK", net: "За вычетом комиссии", donations: "Пожертвований",
     withdrawn: "Выведено", payoutFee: "Комиссия вывода", bank: "Дошло до банка", notWithdrawn: "Ещё не выведено", failed: "Неудачных выводов",
     noDonut: "Денег VK Donut за период нет.", all: "Все провайдеры", donut: "VK Donut, {currency}",
     "provider.vk": "VK (Donut, VK Pay)", "provider.cloudpayments": "CloudPayments", "provider.yookassa": "ЮKassa", "provider.generic": "Своя платёжная страница",
   },
   en: {
     title: "VK Donut payouts", lead: "VK Donut money and withdrawals to the bank: received, VK's fee, withdrawn, not yet withdrawn. Each currency on its own.",
-    provider: "Provider", currency: "Currency", gross: "Received", refunded: "Refunds", fee: "Provider's fee", net: "Net of fees", donations: "Donations",
+    provider: "Provider", currency: "Currency", gross: "Received", refunded: "Refunds", fee: "Provider's fee", vkFee: "VK's fee", net: "Net of fees", donations: "Donations",
     withdrawn: "Withdrawn", payoutFee: "Payout fee", bank: "Reached the bank", notWithdrawn: "Not yet withdrawn", failed: "Failed payouts",
     noDonut: "No VK Donut money in this period.", all: "Every provider", donut: "VK Donut, {currency}",
     "provider.vk": "VK (Donut, VK Pay)", "provider.cloudpayments": "CloudPayments", "provider.yookassa": "YooKassa", "provider.generic": "Own payment page",
@@ -39,7 +39,7 @@ async function render(ctx: Ctx): Promise<void> {
           el("h2", {}, t("donut", { currency: l.currency })),
           el("dl", {},
             el("dt", {}, t("gross")), el("dd", {}, money(ctx, l.grossMinor, l.currency, "gross")),
-            el("dt", {}, t("fee")), el("dd", {}, money(ctx, l.feeMinor, l.currency, "fee")),
+            el("dt", {}, t("vkFee")), el("dd", {}, money(ctx, l.feeMinor, l.currency, "fee")),
             el("dt", {}, t("withdrawn")), el("dd", {}, money(ctx, l.paidOutMinor, l.currency, "withdrawn")),
             el("dt", {}, t("notWithdrawn")), el("dd", {}, money(ctx, left(l), l.currency, "not-withdrawn")),
             el("dt", {}, t("bank")), el("dd", {}, money(ctx, l.reachedBankMinor, l.currency, "bank"))))))];
