@@ -78,6 +78,45 @@ public class ReportTests(DonationsSystem system)
     }
 
     [Fact]
+    public async Task A_fundraisers_daily_progress_is_its_money_per_day_net_of_refunds_and_adds_up_to_its_total()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var now = DateTimeOffset.UtcNow;
+        await ngo.Ingestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/campaigns", new { id = "daily-campaign", name = "По дням", startsAt = now.AddDays(-30) });
+        Assert.Equal(HttpStatusCode.Created, (await ngo.Ingestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/fundraisers", new
+        {
+            id = "beds", campaignId = "daily-campaign", title = "Кровати", goal = new { amountMinor = 5000_00, currency = "RUB" }, deadline = now.AddDays(10),
+        })).StatusCode);
+        await Eventually.Async(async () => (await Get(ngo, "fundraisers")).AsArray().Count == 1, "the fundraiser reaches Reporting");
+
+        // Three days of money, a refund of one of them, and a donation that is not the fundraiser's.
+        var sent = new (string Tx, long Amount, DateTimeOffset At, string? Fundraiser)[]
+        {
+            ("tx-beds-1", 300_00, now.AddDays(-3), "beds"), ("tx-beds-2", 200_00, now.AddDays(-3).AddMinutes(5), "beds"),
+            ("tx-beds-3", 400_00, now.AddDays(-1), "beds"), ("tx-beds-4", 150_00, now.AddMinutes(-10), "beds"), ("tx-other", 999_00, now.AddDays(-1), null),
+        };
+        foreach (var d in sent) await ngo.PostGenericAsync(Scenario.DonationBody(d.Tx, d.Amount, fundraiserId: d.Fundraiser, occurredAt: d.At));
+        await ngo.PostGenericAsync(Scenario.RefundBody("rf-beds-3", "tx-beds-3", 100_00));
+        foreach (var d in sent) await ngo.DonationAsync(d.Tx);
+        await ngo.DonationWhenAsync("tx-beds-3", d => d.Long("refundedMinor") == 100_00);
+
+        // Expected: per Moscow day, the fundraiser's donations less their refunds.
+        var refunds = new Dictionary<string, long> { ["tx-beds-3"] = 100_00 };
+        static string Day(DateTimeOffset at) => at.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd");
+        var expected = sent.Where(d => d.Fundraiser == "beds").GroupBy(d => Day(d.At)).OrderBy(g => g.Key)
+            .Select(g => (g.Key, "beds", "RUB", g.Sum(d => d.Amount - refunds.GetValueOrDefault(d.Tx)))).ToArray();
+        (string, string, string, long)[] Rows(JsonNode daily) =>
+            daily["byKey"]!.AsArray().Select(r => (r!.Str("day"), r!.Str("key"), r!.Str("currency"), r!.Long("attributedMinor"))).ToArray();
+        Assert.Equal(expected, Rows(await Get(ngo, "daily?by=fundraiser")));
+        Assert.Equal(expected.Sum(e => e.Item4), (await Get(ngo, "fundraisers/beds")).Long("raisedMinor"));
+        var oneDay = expected[1].Item1;
+        Assert.Equal([expected[1]], Rows(await Get(ngo, $"daily?by=fundraiser&from={oneDay}&to={oneDay}")));
+        var bad = await ngo.Reporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/daily?by=donor");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'by'", await bad.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Daily_reports_follow_the_ngos_time_zone_and_honour_from_and_to()
     {
         var ngo = await Scenario.NewNgoAsync(system);

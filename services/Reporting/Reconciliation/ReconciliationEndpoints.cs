@@ -1,3 +1,5 @@
+using Donations.Reporting.Reports;
+using Donations.ServiceDefaults.Http;
 using Donations.ServiceDefaults.Security;
 using Marten;
 using Microsoft.Extensions.Options;
@@ -35,14 +37,27 @@ public static class Reconciliations
     public static void MapReconciliation(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/ngos/{ngo}/reconciliation", Reconcile).RequireNgoKey(NgoRoles.Viewer).WithTags("Reconciliation");
 
-    private static async Task<ReconciliationReport> Reconcile(
-        string ngo, IQuerySession session, IOptions<ReconciliationOptions> options, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Reconcile(
+        string ngo, string? format, IQuerySession session, IOptions<ReconciliationOptions> options, TimeProvider clock, CancellationToken ct)
     {
+        if (format is not (null or "json" or "csv" or "xlsx")) return Problems.BadRequest("'format' is 'json' (the default), 'csv' or 'xlsx'.");
         var grace = options.Value.GraceSeconds;
         var lines = (await ReconciliationQuery.RowsAsync(session, ngo, grace, ct)).Select(ReconciliationLine.Of).ToList();
         var status = Status(lines.Sum(l => l.MismatchedDonations), lines.Sum(l => l.PendingDonations + l.RefundsAwaitingPayment));
         // Every donation that is not matched is counted in some line: when all are matched there is nothing to list.
         var differences = status == Balanced ? [] : await ReconciliationQuery.DifferencesAsync(session, ngo, grace, ct);
-        return new ReconciliationReport(ngo, status, clock.GetUtcNow(), grace, lines, differences);
+        var report = new ReconciliationReport(ngo, status, clock.GetUtcNow(), grace, lines, differences);
+        // The download is the per provider and currency table; the differences are the JSON's.
+        return format is "csv" or "xlsx"
+            ? Csv.File("reconciliation", ["provider", "currency", "status", "accepted_donations", "accepted", "accepted_refunded", "accepted_net", "reported_donations",
+                    "reported", "reported_refunded", "reported_net", "difference", "pending", "mismatched", "refunds_awaiting_payment"],
+                lines.Select(l => new[]
+                {
+                    l.Provider, l.Currency, l.Status, l.AcceptedDonations.ToString(), Csv.Major(l.AcceptedMinor, l.Currency), Csv.Major(l.AcceptedRefundedMinor, l.Currency),
+                    Csv.Major(l.AcceptedNetMinor, l.Currency), l.ReportedDonations.ToString(), Csv.Major(l.ReportedMinor, l.Currency),
+                    Csv.Major(l.ReportedRefundedMinor, l.Currency), Csv.Major(l.ReportedNetMinor, l.Currency), Csv.Major(l.DifferenceMinor, l.Currency),
+                    l.PendingDonations.ToString(), l.MismatchedDonations.ToString(), l.RefundsAwaitingPayment.ToString(),
+                }))
+            : TypedResults.Ok(report);
     }
 }

@@ -159,7 +159,7 @@ public static class ReportEndpoints
 
     private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
     {
-        if (by is not (null or "post" or "campaign")) return Problems.BadRequest("'by' is 'post' or 'campaign'.");
+        if (by is not (null or FactDims.Post or FactDims.Campaign or FactDims.Fundraiser)) return Problems.BadRequest("'by' is 'post', 'campaign' or 'fundraiser'.");
         var days = await sql.RowsAsync<DayRow>($"""
             select jsonb_build_object('day', day::text, 'currency', currency, 'grossMinor', sum(gross), 'refundedMinor', sum(refunded),
                                       'attributedMinor', sum(attributed), 'donations', sum(donations))

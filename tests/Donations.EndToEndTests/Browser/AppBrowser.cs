@@ -82,6 +82,8 @@ public sealed class AppBrowser : IAsyncDisposable
         var n = ++_shots;
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_folder, $"{n:00}-{name}-desktop.png"), FullPage = true });
         await Page.SetViewportSizeAsync(Phone.Width, Phone.Height);
+        // Charts redraw to the new width on the next frames.
+        await Page.EvaluateAsync("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))");
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(_folder, $"{n:00}-{name}-phone.png"), FullPage = true });
         await Page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
     }

@@ -150,7 +150,7 @@ public class VkJourneyTests(DonationsSystem system)
         await app.ShotAsync("funnel");
 
         await app.OpenAsync("/reports/summary");
-        await Assertions.Expect(page.GetByTestId($"post-{coatsId}").GetByTestId("raised").Locator("[data-minor]")).ToHaveAttributeAsync("data-minor", "125000");
+        await Assertions.Expect(page.GetByTestId("net-RUB")).ToHaveAttributeAsync("data-minor", "125000");
         await app.ShotAsync("summary");
         await app.OpenAsync("/vk/ads");
         await app.ShotAsync("vk-ads");

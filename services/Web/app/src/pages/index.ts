@@ -4,6 +4,14 @@
 // Reports
 export { default as reportsSummary } from "./reports/summary";
 export { default as reportsFunnel } from "./reports/funnel";
+export { default as reportsCampaigns } from "./reports/campaigns";
+export { default as reportsFundraisers } from "./reports/fundraisers";
+export { default as reportsDaily } from "./reports/daily";
+export { default as reportsVerification } from "./reports/verification";
+export { default as reportsPayouts } from "./reports/payouts";
+export { default as reportsReconciliation } from "./reports/reconciliation";
+export { default as reportsDonations } from "./reports/donations";
+export { default as reportsDonation } from "./reports/donation";
 export { default as reportsRecurring } from "./reports/recurring";
 
 // VK

@@ -1,14 +1,13 @@
 import { el } from "../../core/dom";
 import type { Ctx, Page } from "../page";
+import { chartMoney, currenciesOf, ngoDay, type Period, periodBar, term, withTerms } from "./shared";
 
-// The reports overview (the former dashboard of Reporting): totals per currency, why money is unattributed,
-// money per day, fundraisers, posts.
+// The reports overview (the former dashboard of Reporting): totals per currency, this period against the one before,
+// why money is unattributed, money per day, fundraisers; the posts are the posts page's.
 interface Totals { currency: string; grossMinor: number; refundedMinor: number; feeMinor: number; netMinor: number; attributedMinor: number; unattributedMinor: number; donations: number }
 interface Summary { currencies: Totals[]; unattributed: { currency: string; reason: string; netMinor: number; donations: number }[] }
 interface Daily { byKey: { day: string; key: string; currency: string; attributedMinor: number }[] }
 interface Fundraiser { fundraiserId: string; title: string; currency: string; goalMinor: number; raisedMinor: number; percent: number; donors: number; deadline: string; status: string }
-interface MoneyLine { currency: string; attributedMinor: number; raisedPerRubleSpent: number | null }
-interface PostLine { postId: string; campaignId: string; clicks: number; botClicks: number; donations: number; conversion: number | null; money: MoneyLine[]; vk?: { text: string } | null }
 
 const messages = {
   ru: {
@@ -17,9 +16,9 @@ const messages = {
     reasons: "Неатрибутированные — почему", allAttributed: "Все пожертвования атрибутированы.", reasonLine: "{reason}: {money}, пожертвований: {count}",
     daily: "Деньги по дням", byPost: "по постам", byCampaign: "по кампаниям", noDaily: "Нет атрибутированных денег за период.", chartCurrency: "Валюта графика: {currency}",
     fundraisers: "Сборы", noFundraisers: "Сборов нет.", fundraiserLine: "{title}: {raised} из {goal} ({percent}%)", fundraiserStatus: "{status}, до {deadline}, доноров: {donors}",
-    "status.active": "идёт", "status.reached": "цель достигнута", "status.ended": "завершён", "status.ended short": "завершён, цель не достигнута",
-    posts: "Посты", post: "Пост", campaign: "Кампания", clicks: "Клики", bots: "Боты", conversion: "Конверсия (доноры ÷ люди)", raised: "Собрано", perRuble: "Руб. на руб. затрат",
-    note: "Конверсия — доля людей, перешедших по ссылке поста, которые пожертвовали: доноры ÷ люди (не клики). Боты не считаются. «Руб. на руб. затрат» — только для рублей.",
+    posts: "Посты, их воронка и деньги — на странице «Воронка постов».", postsLink: "Открыть",
+    compare: "{current} против {previous}", compareLast: "Последние {days} дн. против {days} дн. до них", previous: "Раньше", change: "Изменение",
+    noCompare: "Ни в одном из двух периодов пожертвований нет.", compareNote: "Чистыми (получено минус возвраты), по дате пожертвования; каждая валюта отдельно.",
   },
   en: {
     title: "Summary", period: "Period", net: "Net", gross: "Received", refunded: "Refunds", fee: "Fees", attributed: "Attributed",
@@ -27,38 +26,71 @@ const messages = {
     reasons: "Unattributed — why", allAttributed: "Every donation is attributed.", reasonLine: "{reason}: {money}, donations: {count}",
     daily: "Money by day", byPost: "by post", byCampaign: "by campaign", noDaily: "No attributed money in this period.", chartCurrency: "Chart currency: {currency}",
     fundraisers: "Fundraisers", noFundraisers: "No fundraisers.", fundraiserLine: "{title}: {raised} of {goal} ({percent}%)", fundraiserStatus: "{status}, until {deadline}, donors: {donors}",
-    "status.active": "running", "status.reached": "goal reached", "status.ended": "ended", "status.ended short": "ended short of the goal",
-    posts: "Posts", post: "Post", campaign: "Campaign", clicks: "Clicks", bots: "Bots", conversion: "Conversion (donors ÷ people)", raised: "Raised", perRuble: "Roubles per rouble spent",
-    note: "Conversion is the share of people who followed the post's link and gave: donors ÷ people (not clicks). Bots are not counted. Roubles per rouble spent is for roubles only.",
+    posts: "Posts, their funnel and money are on the Post funnel page.", postsLink: "Open",
+    compare: "{current} against {previous}", compareLast: "The last {days} days against the {days} days before", previous: "Before", change: "Change",
+    noCompare: "No donations in either period.", compareNote: "Net (received less refunds), by when the donation was made; each currency on its own.",
   },
 };
 
 async function render(ctx: Ctx): Promise<void> {
   const { t, api } = ctx;
-  const from = el("input", { type: "date", "data-testid": "from" });
-  const to = el("input", { type: "date", "data-testid": "to" });
   const by = el("select", { "data-testid": "by" }, el("option", { value: "post" }, t("byPost")), el("option", { value: "campaign" }, t("byCampaign")));
   const body = el("div");
-  const load = async () => {
+  const load = async (period: Period) => {
     body.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
-    const period = { from: from.value, to: to.value };
     try {
-      const [summary, daily, fundraisers, posts] = await Promise.all([
+      const [summary, daily, fundraisers] = await Promise.all([
         api.get<Summary>("reports/summary", period), api.get<Daily>("reports/daily", { ...period, by: by.value }),
-        api.get<Fundraiser[]>("reports/fundraisers", period), api.get<PostLine[]>("reports/posts", period)]);
-      body.replaceChildren(totals(ctx, summary), reasons(ctx, summary), dailyChart(ctx, daily, by),
-        fundraiserBars(ctx, fundraisers), postTable(ctx, posts, period));
+        api.get<Fundraiser[]>("reports/fundraisers", period)]);
+      body.replaceChildren(totals(ctx, summary), await comparison(ctx, period), reasons(ctx, summary), dailyChart(ctx, daily, by),
+        fundraiserBars(ctx, fundraisers),
+        el("section", { class: "card" }, el("p", {}, t("posts"), " ", el("a", { href: "#/reports/funnel", "data-testid": "posts-link" }, t("postsLink")))));
       document.body.dataset.loaded = "true";
     } catch (error) {
       body.replaceChildren(ctx.error(error));
     }
   };
-  by.addEventListener("change", () => void load());
-  ctx.root.append(el("h1", {}, t("title")),
-    el("section", { class: "card row" }, el("label", { class: "inline" }, t("common.from"), from), el("label", { class: "inline" }, t("common.to"), to),
-      el("button", { type: "button", "data-testid": "apply", onclick: () => void load() }, t("common.apply"))),
-    body);
-  await load();
+  const { bar, period } = periodBar(ctx, load);
+  by.addEventListener("change", () => void load(period()));
+  ctx.root.append(el("h1", {}, t("title")), bar, body);
+  await load(period());
+}
+
+const day = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The chosen period against the one of the same length just before it; with no whole period chosen, the last 30 days. */
+export function periods(period: Period, today = ngoDay(Date.now())): { current: Period; previous: Period; days: number; chosen: boolean } {
+  const chosen = period.from !== "" && period.to !== "";
+  const end = Date.parse(chosen ? period.to : today);
+  const start = chosen ? Date.parse(period.from) : end - 29 * day;
+  const days = Math.round((end - start) / day) + 1;
+  return { current: { from: iso(start), to: iso(end) }, previous: { from: iso(start - days * day), to: iso(start - day) }, days, chosen };
+}
+
+async function comparison(ctx: Ctx, period: Period): Promise<HTMLElement> {
+  const { t, api, format } = ctx;
+  const p = periods(period);
+  const section = el("section", { class: "card", "data-testid": "comparison", "data-current": `${p.current.from}..${p.current.to}`, "data-previous": `${p.previous.from}..${p.previous.to}` },
+    el("h2", {}, p.chosen ? t("compare", { current: `${format.date(p.current.from)} – ${format.date(p.current.to)}`, previous: `${format.date(p.previous.from)} – ${format.date(p.previous.to)}` })
+      : t("compareLast", { days: p.days })));
+  if (p.days < 1) return section;
+  const [now, before] = await Promise.all([api.get<Summary>("reports/summary", p.current), api.get<Summary>("reports/summary", p.previous)]);
+  const currencies = currenciesOf([...now.currencies, ...before.currencies]);
+  if (currencies.length === 0) { section.append(el("p", {}, t("noCompare"))); return section; }
+  const net = (s: Summary, c: string) => s.currencies.find((x) => x.currency === c)?.netMinor ?? 0;
+  const count = (s: Summary, c: string) => s.currencies.find((x) => x.currency === c)?.donations ?? 0;
+  section.append(el("div", { class: "cards" }, ...currencies.map((c) => {
+    const a = net(now, c), b = net(before, c), change = a - b;
+    return el("div", { class: "card", "data-testid": `compare-${c}` },
+      el("div", { class: "money", "data-testid": `compare-net-${c}`, "data-minor": a }, format.money(a, c)),
+      el("dl", {},
+        el("dt", {}, t("previous")), el("dd", { "data-testid": `compare-previous-${c}`, "data-minor": b }, format.money(b, c)),
+        el("dt", {}, t("change")), el("dd", { "data-testid": `compare-change-${c}`, "data-minor": change, class: change < 0 ? "down" : "up" },
+          `${change > 0 ? "+" : ""}${format.money(change, c)}${b > 0 ? ` (${change > 0 ? "+" : ""}${format.percent(change / b)})` : ""}`),
+        el("dt", {}, t("donations")), el("dd", { "data-testid": `compare-donations-${c}` }, `${format.number(count(now, c))} / ${format.number(count(before, c))}`)));
+  })), el("p", { class: "note" }, t("compareNote")));
+  return section;
 }
 
 function money(ctx: Ctx, label: string, minor: number, currency: string, testid: string): HTMLElement[] {
@@ -86,7 +118,7 @@ function reasons(ctx: Ctx, summary: Summary): HTMLElement {
     const rows = summary.unattributed.filter((r) => r.currency === currency);
     const total = rows.reduce((sum, r) => sum + r.netMinor, 0);
     for (const r of rows)
-      box.append(el("div", { "data-testid": "reason" }, el("div", {}, t("reasonLine", { reason: r.reason, money: format.money(r.netMinor, r.currency), count: format.number(r.donations) })),
+      box.append(el("div", { "data-testid": "reason" }, el("div", {}, t("reasonLine", { reason: term(ctx, r.reason), money: format.money(r.netMinor, r.currency), count: format.number(r.donations) })),
         el("div", { class: "bar" }, el("div", { style: `width:${total > 0 ? ((100 * r.netMinor) / total).toFixed(1) : 0}%` }))));
   }
   if (summary.unattributed.length === 0) box.append(el("p", {}, t("allAttributed")));
@@ -98,17 +130,18 @@ function dailyChart(ctx: Ctx, daily: Daily, by: HTMLSelectElement): HTMLElement 
   const section = el("section", { class: "card", "data-testid": "daily-chart" }, el("h2", {}, t("daily"), " ", by));
   const rows = daily.byKey;
   if (rows.length === 0) { section.append(el("p", {}, t("noDaily"))); return section; }
-  // One chart per currency would be honest too; the first currency is charted and named, never a sum across currencies.
-  const currency = rows[0]!.currency;
-  const mine = rows.filter((r) => r.currency === currency);
-  const days = [...new Set(mine.map((r) => r.day))].sort();
-  const keys = [...new Set(mine.map((r) => r.key))];
-  const decimals = 10 ** format.decimals(currency);
-  section.append(ctx.chart({
-    type: "bar", stacked: true, labels: days.map((d) => format.date(d)), testid: "daily-canvas",
-    datasets: keys.map((key) => ({ label: key, data: days.map((day) => (mine.find((r) => r.day === day && r.key === key)?.attributedMinor ?? 0) / decimals) })),
-    formatValue: (value) => format.money(Math.round(value * decimals), currency),
-  }), el("p", { class: "muted", "data-testid": "daily-days", "data-days": days.length, "data-keys": keys.length }, t("chartCurrency", { currency })));
+  // One chart per currency, never a sum across currencies.
+  for (const currency of currenciesOf(rows)) {
+    const mine = rows.filter((r) => r.currency === currency);
+    const days = [...new Set(mine.map((r) => r.day))].sort();
+    const keys = [...new Set(mine.map((r) => r.key))];
+    const m = chartMoney(ctx, currency);
+    section.append(el("h3", {}, t("chartCurrency", { currency })), ctx.chart({
+      type: "bar", stacked: true, labels: days.map((d) => format.date(d)), testid: `daily-canvas-${currency}`,
+      datasets: keys.map((key) => ({ label: key, data: days.map((day) => m.value(mine.find((r) => r.day === day && r.key === key)?.attributedMinor ?? 0)) })),
+      formatValue: m.label,
+    }), el("p", { class: "muted", "data-testid": `daily-days-${currency}`, "data-days": days.length, "data-keys": keys.length }));
+  }
   return section;
 }
 
@@ -120,32 +153,9 @@ function fundraiserBars(ctx: Ctx, fundraisers: Fundraiser[]): HTMLElement {
     box.append(el("div", { "data-testid": `fundraiser-${f.fundraiserId}`, "data-raised-minor": f.raisedMinor },
       el("div", {}, t("fundraiserLine", { title: f.title, raised: format.money(f.raisedMinor, f.currency), goal: format.money(f.goalMinor, f.currency), percent: format.number(f.percent) })),
       el("div", { class: "bar" }, el("div", { style: `width:${Math.min(100, f.percent)}%` })),
-      el("div", { class: "muted" }, t("fundraiserStatus", { status: t(`status.${f.status}`), deadline: format.date(f.deadline), donors: format.number(f.donors) }))));
+      el("div", { class: "muted" }, t("fundraiserStatus", { status: term(ctx, f.status), deadline: format.date(f.deadline), donors: format.number(f.donors) }))));
   return el("section", { class: "card" }, el("h2", {}, t("fundraisers")), box);
 }
 
-function postTable(ctx: Ctx, posts: PostLine[], period: { from: string; to: string }): HTMLElement {
-  const { t, format } = ctx;
-  // A post raising money in two currencies has a line per currency.
-  const lines = posts.flatMap((p) => (p.money.length ? p.money : [null]).map((m) => ({ p, m })));
-  return el("section", { class: "card" }, el("h2", {}, t("posts")),
-    ctx.table({
-      testid: "posts", rowTestId: (l) => `post-${l.p.postId}`,
-      downloads: { path: "reports/posts", query: period, name: `${ctx.ngo}-posts`, formats: ["csv"] },
-      rows: lines,
-      columns: [
-        { title: t("post"), value: (l) => l.p.postId },
-        { title: t("campaign"), value: (l) => l.p.campaignId },
-        { title: t("clicks"), value: (l) => l.p.clicks, cell: (l) => format.number(l.p.clicks), numeric: true },
-        { title: t("bots"), value: (l) => l.p.botClicks, cell: (l) => format.number(l.p.botClicks), numeric: true },
-        { title: t("donations"), value: (l) => l.p.donations, cell: (l) => format.number(l.p.donations), numeric: true },
-        { title: t("conversion"), value: (l) => l.p.conversion, cell: (l) => format.percent(l.p.conversion), numeric: true },
-        { title: t("raised"), value: (l) => l.m?.attributedMinor ?? 0, cell: (l) => (l.m ? el("span", { "data-minor": l.m.attributedMinor }, format.money(l.m.attributedMinor, l.m.currency)) : "—"), numeric: true, testid: "raised" },
-        { title: t("perRuble"), value: (l) => l.m?.raisedPerRubleSpent, cell: (l) => (l.m?.raisedPerRubleSpent == null ? "—" : format.number(Math.round(l.m.raisedPerRubleSpent * 100) / 100)), numeric: true },
-      ],
-    }),
-    el("p", { class: "note" }, t("note")));
-}
-
-const page: Page = { route: "/reports/summary", order: 1, nav: { ru: "Сводка", en: "Summary" }, messages, render };
+const page: Page = { route: "/reports/summary", order: 1, nav: { ru: "Сводка", en: "Summary" }, messages: withTerms(messages), render };
 export default page;
