@@ -92,10 +92,10 @@ public sealed class DemoSeed(Uri ingestion, Uri reporting, string adminKey)
                 new { id = campaigns[i].Item1, name = campaigns[i].Item2, startsAt = start.AddMonths(3 * i), endsAt = i == 3 ? (DateTimeOffset?)null : start.AddMonths(3 * i + 3) });
         var fundraisers = new (string Id, string Campaign, string Title, long Goal, string Currency, DateTimeOffset Deadline)[]
         {
-            ("warm-coats", "winter", "Тёплые куртки для 100 детей", 250_000_00, "RUB", start.AddMonths(2)),
+            ("warm-coats", "winter", "Тёплые куртки для 100 детей", 1_000_000_00, "RUB", start.AddMonths(2)),
             ("medicine", "spring", "Лекарства на полгода", 2_500_000_00, "RUB", start.AddMonths(5)),
-            ("roof", "summer", "Новая крыша приюта", 300_000_00, "RUB", start.AddMonths(8)),
-            ("new-year", "autumn", "Подарки к Новому году", 400_000_00, "RUB", _now.AddDays(25)),
+            ("roof", "summer", "Новая крыша приюта", 2_500_000_00, "RUB", start.AddMonths(8)),
+            ("new-year", "autumn", "Подарки к Новому году", 4_000_000_00, "RUB", _now.AddDays(25)),
             ("school-eu", "autumn", "Школьные наборы (сбор в евро)", 2_000_00, "EUR", _now.AddDays(45)),
         };
         foreach (var f in fundraisers)

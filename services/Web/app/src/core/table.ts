@@ -20,11 +20,14 @@ export interface TableSpec<T> {
   /** The same report as a file: links fetch `path` with `format=csv` / `format=xlsx` and the key in the header. */
   downloads?: { path: string; query?: Query; name: string; formats?: ("csv" | "xlsx")[] };
   empty?: string;
+  /** Rows drawn before a "show all" button (a year of days by post is thousands); the downloads always hold every row. */
+  limit?: number;
 }
 
 export function table<T>(spec: TableSpec<T>, api: Api, t: Translate, showError: (e: unknown) => HTMLElement): HTMLElement {
   let sortBy = -1;
   let descending = false;
+  let limit = spec.limit ?? 300;
   const body = el("tbody");
   const head = el("tr");
   const draw = () => {
@@ -38,9 +41,11 @@ export function table<T>(spec: TableSpec<T>, api: Api, t: Translate, showError: 
         return descending ? -order : order;
       });
     }
-    fill(body, ...rows.map((row) => el("tr", { "data-testid": spec.rowTestId?.(row) },
+    fill(body, ...rows.slice(0, limit).map((row) => el("tr", { "data-testid": spec.rowTestId?.(row) },
       ...spec.columns.map((c) => el("td", { class: c.numeric ? "num" : undefined, "data-testid": c.testid },
         c.cell ? c.cell(row) : String(c.value(row) ?? "—"))))));
+    if (rows.length > limit) body.append(el("tr", {}, el("td", { colspan: spec.columns.length, class: "empty" },
+      el("button", { type: "button", class: "link", "data-testid": "show-all", onclick: () => { limit = Infinity; draw(); } }, t("common.showAll", { count: rows.length })))));
     if (rows.length === 0) body.append(el("tr", {}, el("td", { colspan: spec.columns.length, class: "empty" }, spec.empty ?? t("common.empty"))));
     fill(head, ...spec.columns.map((c, i) => el("th", { class: c.numeric ? "num" : undefined, "aria-sort": i === sortBy ? (descending ? "descending" : "ascending") : undefined },
       el("button", { type: "button", class: "sort", "data-testid": c.testid ? `sort-${c.testid}` : undefined, onclick: () => {

@@ -31,11 +31,12 @@ async function render(ctx: Ctx): Promise<void> {
         const days = [...new Set(mine.map((r) => r.day))].sort();
         const keys = [...new Set(mine.map((r) => r.key))];
         const cm = chartMoney(ctx, currency);
+        const byDayAndKey = new Map(mine.map((r) => [`${r.day}|${r.key}`, r.attributedMinor]));
         return el("section", { class: "card", "data-testid": `daily-${currency}` },
           el("h2", {}, t("total", { currency }), " ", money(ctx, mine.reduce((s, r) => s + r.attributedMinor, 0), currency, `total-${currency}`)),
           ctx.chart({
             type: "bar", stacked: true, labels: days.map((d) => format.date(d)), testid: `daily-chart-${currency}`, formatValue: cm.label,
-            datasets: keys.map((key) => ({ label: label(key), data: days.map((day) => cm.value(mine.find((r) => r.day === day && r.key === key)?.attributedMinor ?? 0)) })),
+            datasets: keys.map((key) => ({ label: label(key), data: days.map((day) => cm.value(byDayAndKey.get(`${day}|${key}`) ?? 0)) })),
           }));
       });
       body.replaceChildren(...(sections.length ? sections : [el("p", { class: "card", "data-testid": "empty" }, t("none"))]), el("section", { class: "card" }, ctx.table({

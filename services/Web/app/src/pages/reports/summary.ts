@@ -136,9 +136,10 @@ function dailyChart(ctx: Ctx, daily: Daily, by: HTMLSelectElement): HTMLElement 
     const days = [...new Set(mine.map((r) => r.day))].sort();
     const keys = [...new Set(mine.map((r) => r.key))];
     const m = chartMoney(ctx, currency);
+    const byDayAndKey = new Map(mine.map((r) => [`${r.day}|${r.key}`, r.attributedMinor]));
     section.append(el("h3", {}, t("chartCurrency", { currency })), ctx.chart({
       type: "bar", stacked: true, labels: days.map((d) => format.date(d)), testid: `daily-canvas-${currency}`,
-      datasets: keys.map((key) => ({ label: key, data: days.map((day) => m.value(mine.find((r) => r.day === day && r.key === key)?.attributedMinor ?? 0)) })),
+      datasets: keys.map((key) => ({ label: key, data: days.map((day) => m.value(byDayAndKey.get(`${day}|${key}`) ?? 0)) })),
       formatValue: m.label,
     }), el("p", { class: "muted", "data-testid": `daily-days-${currency}`, "data-days": days.length, "data-keys": keys.length }));
   }
