@@ -2,6 +2,7 @@ using Donations.Reporting.Catalog;
 using Donations.Reporting.Dashboard;
 using Donations.Reporting.Donations;
 using Donations.Reporting.Export;
+using Donations.Reporting.Facts;
 using Donations.Reporting.OutgoingWebhooks;
 using Donations.Reporting.Reconciliation;
 using Donations.Reporting.Recurring;
@@ -32,6 +33,8 @@ builder.AddDonationsMessaging(bus =>
 builder.RetireTopology(bindings: [RetiredBinding.Of<Donations.Contracts.Ingestion.ClickRecorded>("reporting-catalog")]);
 
 var app = builder.Build();
+// `rebuild`: an on-call command run with the service's settings, not a server (README, Deploying).
+if (args is ["rebuild", ..]) return await app.RunRebuildAsync(args);
 app.MapDefaultEndpoints();
 app.MapDashboard();
 app.MapReports();
@@ -42,5 +45,6 @@ app.MapWebhookEndpoints();
 app.MapExport();
 app.MapPostFunnel();
 app.Run();
+return 0;
 
 public partial class Program;

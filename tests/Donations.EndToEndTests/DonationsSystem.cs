@@ -106,6 +106,10 @@ public class DonationsSystem : IAsyncLifetime
     /// <summary>Kills a service with SIGKILL and starts it again on the same port, ready.</summary>
     public Task<ServiceProcess> KillAndRestartAsync(ServiceProcess service, TimeSpan down) => _system.KillAndRestartAsync(service, down);
 
+    /// <summary>Runs a service's command (<c>rebuild</c>, …) with its settings, as an operator would; exit code and output.</summary>
+    public Task<(int ExitCode, string Output)> RunCommandAsync(ServiceProcess service, params string[] args) =>
+        service.RunCommandAsync(TimeSpan.FromMinutes(5), args);
+
     /// <summary>Runs SQL in a service's own schema, for tests that damage stored data on purpose.</summary>
     public async Task ExecuteSqlAsync(string service, string sql)
     {

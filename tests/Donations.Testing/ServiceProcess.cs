@@ -78,6 +78,43 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>
+    /// Runs one of the service's commands (<c>dotnet Donations.X.dll verb …</c>) with this instance's settings, as an
+    /// operator would next to the running service; returns its exit code and what it printed.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(TimeSpan timeout, params string[] args)
+    {
+        var dll = Path.Combine(RepoRoot(), "services", Name, "bin", BuildConfiguration(), "net10.0", $"Donations.{Name}.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, .. args])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var (key, value) in _environment) start.Environment[key] = value;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{Name} {string.Join(' ', args)} did not start.");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Name} {string.Join(' ', args)} did not finish in {timeout}:\n{output}");
+        }
+        process.WaitForExit(); // the output's last lines
+        lock (_log) _log.WriteLine($"---- {string.Join(' ', args)} (exit {process.ExitCode}) ----\n{output}");
+        lock (output) return (process.ExitCode, output.ToString());
+    }
+
     /// <summary>The process's peak resident memory so far (VmHWM), in MiB; Linux only.</summary>
     public double PeakRssMiB() => Status("VmHWM:");
 

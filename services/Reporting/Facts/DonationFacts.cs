@@ -39,7 +39,7 @@ public static class DonationFacts
     /// </summary>
     public static void Write(IDocumentSession session, IReadOnlyCollection<FactRow> rows)
     {
-        if (rows.Count > 0) session.QueueSqlCommand(UpsertSql(session.DocumentStore.Options.Schema.For<DonationView>(true)), JsonSerializer.Serialize(rows));
+        if (rows.Count > 0) session.QueueSqlCommand(UpsertSql(FactTables.Schema(session.DocumentStore)), JsonSerializer.Serialize(rows));
     }
 
     /// <summary>
@@ -94,23 +94,26 @@ public static class DonationFacts
                 sign * p.Gross, sign * p.Refunded, sign * p.Fee, sign * p.Attributed, sign));
     }
 
-    private static string UpsertSql(string viewTable)
+    /// <summary>
+    /// The one statement that writes a list of fact rows (a JSON array, the parameter <paramref name="parameter"/>)
+    /// and their rollups, into the tables named with <paramref name="suffix"/> (the live ones, or a rebuild's).
+    /// </summary>
+    public static string UpsertSql(string s, string suffix = "", string parameter = "?")
     {
-        var s = viewTable[..viewTable.LastIndexOf('.')];
         return $"""
             with f as (
-              insert into {s}.{FactTables.Facts} (donation, revision, seq, ngo, recorded_at, occurred_at, day, currency, provider, status, reason, donor, dim, key, gross, refunded, fee, attributed, donations)
-              select * from jsonb_to_recordset(?::jsonb) as x(donation uuid, revision int, seq int, ngo text, recorded_at timestamptz, occurred_at timestamptz, day date,
+              insert into {s}.{FactTables.Facts}{suffix} (donation, revision, seq, ngo, recorded_at, occurred_at, day, currency, provider, status, reason, donor, dim, key, gross, refunded, fee, attributed, donations)
+              select * from jsonb_to_recordset({parameter}::jsonb) as x(donation uuid, revision int, seq int, ngo text, recorded_at timestamptz, occurred_at timestamptz, day date,
                 currency text, provider text, status text, reason text, donor text, dim text, key text, gross bigint, refunded bigint, fee bigint, attributed bigint, donations int)
               returning *),
             days as (
-              insert into {s}.{FactTables.Days} as t (ngo, day, recorded_day, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
+              insert into {s}.{FactTables.Days}{suffix} as t (ngo, day, recorded_day, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
               select ngo, day, (recorded_at at time zone 'UTC')::date, currency, provider, status, reason, dim, key, sum(gross), sum(refunded), sum(fee), sum(attributed), sum(donations)
               from f group by 1, 2, 3, 4, 5, 6, 7, 8, 9 order by 1, 2, 3, 4, 5, 6, 7, 8, 9
               on conflict (ngo, day, recorded_day, currency, provider, status, reason, dim, key) do update set gross = t.gross + excluded.gross,
                 refunded = t.refunded + excluded.refunded, fee = t.fee + excluded.fee, attributed = t.attributed + excluded.attributed, donations = t.donations + excluded.donations),
             totals as (
-              insert into {s}.{FactTables.Totals} as t (ngo, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
+              insert into {s}.{FactTables.Totals}{suffix} as t (ngo, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
               select ngo, currency, provider, status, reason, dim, key, sum(gross), sum(refunded), sum(fee), sum(attributed), sum(donations)
               from f group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
               on conflict (ngo, currency, provider, status, reason, dim, key) do update set gross = t.gross + excluded.gross,
@@ -118,11 +121,11 @@ public static class DonationFacts
             changed as (
               select ngo, dim, key, donor, sum(donations)::int as delta from f where dim <> '' group by 1, 2, 3, 4 having sum(donations) <> 0),
             donors as (
-              insert into {s}.{FactTables.Donors} as t (ngo, dim, key, donor, donations)
+              insert into {s}.{FactTables.Donors}{suffix} as t (ngo, dim, key, donor, donations)
               select ngo, dim, key, donor, delta from changed order by 1, 2, 3, 4
               on conflict (ngo, dim, key, donor) do update set donations = t.donations + excluded.donations
               returning t.ngo, t.dim, t.key, t.donor, t.donations)
-            insert into {s}.{FactTables.DonorCounts} as t (ngo, dim, key, donors)
+            insert into {s}.{FactTables.DonorCounts}{suffix} as t (ngo, dim, key, donors)
             select d.ngo, d.dim, d.key, sum(case when d.donations > 0 and d.donations - c.delta <= 0 then 1 when d.donations <= 0 and d.donations - c.delta > 0 then -1 else 0 end)
             from donors d join changed c using (ngo, dim, key, donor) group by 1, 2, 3 order by 1, 2, 3
             on conflict (ngo, dim, key) do update set donors = t.donors + excluded.donors

@@ -15,6 +15,16 @@ public static class FactTables
 {
     public const string Facts = "rpt_facts", Days = "rpt_days", Totals = "rpt_totals", Donors = "rpt_donors", DonorCounts = "rpt_donor_counts";
 
+    /// <summary>Every table of facts and rollups, in the order a writer locks them.</summary>
+    public static readonly string[] All = [Facts, Days, Totals, Donors, DonorCounts];
+
+    /// <summary>Reporting's schema, where these tables live next to the documents.</summary>
+    public static string Schema(Marten.IDocumentStore store)
+    {
+        var table = store.Options.Schema.For<Donations.DonationView>(true);
+        return table[..table.LastIndexOf('.')];
+    }
+
     public static void AddFactTables(this Marten.StoreOptions options)
     {
         var schema = options.DatabaseSchemaName;

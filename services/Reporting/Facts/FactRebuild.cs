@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Donations.Contracts.Attribution;
+using Donations.Reporting.Donations;
+using Marten;
+using Npgsql;
+
+namespace Donations.Reporting.Facts;
+
+/// <summary>
+/// Rebuilds the fact tables and rollups (<see cref="FactTables"/>) from the ledger Reporting keeps (every revision
+/// Attribution sent, <see cref="LedgerEntry"/>) while the service keeps answering: the rebuild fills shadow tables
+/// (<c>rpt_*_rebuild</c>) with the same code the live consumer runs, catches up with revisions that arrived meanwhile,
+/// then — holding the writers back for a moment, never the readers — takes the last revisions, compares per NGO and
+/// currency what was live with what it rebuilt, prints the differences and swaps the tables in.
+/// </summary>
+public sealed class FactRebuild(IDocumentStore store, TextWriter output)
+{
+    public const string Suffix = "_rebuild";
+    private const int DonationsPerPage = 2000;
+
+    private readonly string _schema = FactTables.Schema(store);
+    private readonly string _ledger = store.Options.Schema.For<LedgerEntry>(true);
+    private readonly ISerializer _json = store.Options.Serializer();
+    private long _applied;
+
+    /// <summary>Column expressions of a ledger entry, as Marten's indexes on them spell them (so the indexes serve).</summary>
+    private const string DonationColumn = "CAST(data ->> 'donationId' as uuid)", RevisionColumn = "CAST(data ->> 'revision' as integer)";
+
+    /// <summary>Runs the rebuild; <paramref name="check"/> compares without swapping. Returns the number of differences found.</summary>
+    public async Task<int> RunAsync(bool check, CancellationToken ct)
+    {
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using var guard = store.Storage.Database.CreateConnection();
+        await guard.OpenAsync(ct);
+        if (!(bool)(await Scalar(guard, $"select pg_try_advisory_lock(hashtext('{_schema}:rebuild'))", ct))!)
+            throw new InvalidOperationException("Another rebuild of this schema is running.");
+
+        var clock = Stopwatch.StartNew();
+        var started = (DateTime)(await Scalar(guard, "select now()", ct))!;
+        await CreateShadowAsync(guard, ct);
+        var total = Convert.ToInt64(await Scalar(guard, $"select count(*) from {_ledger}", ct), CultureInfo.InvariantCulture);
+        output.WriteLine($"rebuild {_schema}: {total} ledger revisions into {string.Join(", ", FactTables.All.Select(t => t + Suffix))}");
+
+        // Every donation, a page of donations at a time, each page in its own transaction.
+        Guid? after = null;
+        var shown = TimeSpan.Zero;
+        while (true)
+        {
+            var page = await PageAsync(guard, after, ct);
+            if (page.Count == 0) break;
+            await WriteAsync(guard, Replay(page.GroupBy(d => d.DonationId).Select(g => (g.ToList(), new List<DonationAttributed>()))), ct);
+            after = page[^1].DonationId;
+            if (clock.Elapsed - shown > TimeSpan.FromSeconds(2))
+            {
+                shown = clock.Elapsed;
+                output.WriteLine($"  {_applied}/{total} revisions ({100.0 * _applied / Math.Max(1, total):F0}%), {clock.Elapsed.TotalSeconds:F0} s");
+            }
+        }
+        output.WriteLine($"  {_applied} revisions replayed in {clock.Elapsed.TotalSeconds:F1} s; catching up with what arrived meanwhile");
+        // Revisions that arrived during the pass, until a pass finds few; then the rest with the writers held back.
+        for (var round = 0; round < 5 && await CatchUpAsync(guard, started, ct) > 100; round++) { }
+
+        var differences = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                differences = await FinishAsync(started, check, ct);
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable && attempt < 5)
+            {
+                output.WriteLine($"  the writers held a lock ({e.SqlState}); trying again");
+            }
+        }
+        output.WriteLine(check
+            ? $"checked in {clock.Elapsed.TotalSeconds:F1} s; live tables left as they were"
+            : $"rebuilt in {clock.Elapsed.TotalSeconds:F1} s; the rebuilt tables are live");
+        return differences;
+    }
+
+    /// <summary>Empty shadow tables shaped as the live ones, indexes and keys included.</summary>
+    private async Task CreateShadowAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        foreach (var table in FactTables.All)
+        {
+            await Execute(connection, $"drop table if exists {_schema}.{table}{Suffix}", ct);
+            await Execute(connection, $"create table {_schema}.{table}{Suffix} (like {_schema}.{table} including all)", ct);
+        }
+    }
+
+    /// <summary>The revisions of the next page of donations after <paramref name="after"/>, in donation order.</summary>
+    private async Task<List<DonationAttributed>> PageAsync(NpgsqlConnection connection, Guid? after, CancellationToken ct)
+    {
+        var sql = $"""
+            select data -> 'decision' from {_ledger} where {DonationColumn} in (
+              select distinct {DonationColumn} from {_ledger} {(after is null ? "" : $"where {DonationColumn} > $1")} order by 1 limit {DonationsPerPage})
+            order by {DonationColumn}, {RevisionColumn}
+            """;
+        return await DecisionsAsync(connection, sql, after is null ? [] : [after.Value], ct);
+    }
+
+    private async Task<List<DonationAttributed>> DecisionsAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken ct, NpgsqlTransaction? tx = null)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
+        var list = new List<DonationAttributed>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) list.Add(_json.FromJson<DonationAttributed>(reader.GetStream(0)));
+        return list;
+    }
+
+    /// <summary>
+    /// The fact rows of <paramref name="donations"/>' new revisions, each applied as the live consumer applies it,
+    /// in revision order, after the revisions already in the shadow tables (<c>known</c>).
+    /// </summary>
+    private IEnumerable<FactRow> Replay(IEnumerable<(List<DonationAttributed> New, List<DonationAttributed> Known)> donations)
+    {
+        foreach (var (revisions, known) in donations)
+            foreach (var revision in revisions.OrderBy(r => r.Revision))
+            {
+                var rows = DonationFacts.Rows(revision, known);
+                if (rows is null) continue;
+                known.Add(revision);
+                _applied++;
+                foreach (var row in rows) yield return row;
+            }
+    }
+
+    private async Task WriteAsync(NpgsqlConnection connection, IEnumerable<FactRow> rows, CancellationToken ct, NpgsqlTransaction? tx = null)
+    {
+        var list = rows.ToList();
+        if (list.Count == 0) return;
+        await using var command = new NpgsqlCommand(DonationFacts.UpsertSql(_schema, Suffix, "$1"), connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(list), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Replays the revisions stored since <paramref name="since"/> (less a margin for transactions open then) that
+    /// the shadow tables lack; <paramref name="all"/>: every revision they lack. Returns how many it replayed.
+    /// </summary>
+    private async Task<int> CatchUpAsync(NpgsqlConnection connection, DateTime since, CancellationToken ct, NpgsqlTransaction? tx = null, bool all = false)
+    {
+        var missing = await DecisionsAsync(connection, $"""
+            select e.data -> 'decision' from {_ledger} e
+            where {(all ? "true" : "e.mt_last_modified >= $1")}
+              and not exists (select 1 from {_schema}.{FactTables.Facts}{Suffix} f where f.donation = {DonationColumn.Replace("data", "e.data")} and f.revision = {RevisionColumn.Replace("data", "e.data")})
+            """, all ? [] : [since.AddMinutes(-10)], ct, tx);
+        if (missing.Count == 0) return 0;
+        var ids = missing.Select(m => m.DonationId).Distinct().ToArray();
+        // What the shadow tables already hold of these donations is what a new revision follows or precedes.
+        var known = await DecisionsAsync(connection, $"""
+            select e.data -> 'decision' from {_ledger} e
+            where {DonationColumn.Replace("data", "e.data")} = any($1)
+              and exists (select 1 from {_schema}.{FactTables.Facts}{Suffix} f where f.donation = {DonationColumn.Replace("data", "e.data")} and f.revision = {RevisionColumn.Replace("data", "e.data")})
+            """, [ids], ct, tx);
+        var byDonation = missing.GroupBy(m => m.DonationId)
+            .Select(g => (g.ToList(), known.Where(k => k.DonationId == g.Key).ToList()));
+        await WriteAsync(connection, Replay(byDonation), ct, tx);
+        output.WriteLine($"  caught up {missing.Count} revisions");
+        return missing.Count;
+    }
+
+    /// <summary>
+    /// With the writers held back (readers go on): the last revisions, the comparison, and the swap. The live consumer
+    /// writes the fact tables before the ledger, so they are locked first: it either finishes before or waits.
+    /// </summary>
+    private async Task<int> FinishAsync(DateTime started, bool check, CancellationToken ct)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await Execute(connection, "set local lock_timeout = '30s'", ct, tx);
+        await Execute(connection, $"lock table {string.Join(", ", FactTables.All.Select(t => $"{_schema}.{t}"))}, {_ledger} in exclusive mode", ct, tx);
+        await CatchUpAsync(connection, started, ct, tx);
+        var stored = Convert.ToInt64(await Scalar(connection, $"select count(*) from {_ledger}", ct, tx), CultureInfo.InvariantCulture);
+        // A revision older than the margin that the pass missed (none expected): look at every one.
+        if (stored != _applied) await CatchUpAsync(connection, started, ct, tx, all: true);
+
+        var differences = await CompareAsync(connection, tx, ct);
+        if (!check) await SwapAsync(connection, tx, ct);
+        else foreach (var table in FactTables.All) await Execute(connection, $"drop table {_schema}.{table}{Suffix}", ct, tx);
+        await tx.CommitAsync(ct);
+        return differences;
+    }
+
+    /// <summary>Prints, per NGO, currency and kind of row, every sum that differs between live and rebuilt; returns how many.</summary>
+    private async Task<int> CompareAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        const string money = "sum(gross) as gross, sum(refunded) as refunded, sum(fee) as fee, sum(attributed) as attributed, sum(donations) as donations";
+        var parts = new[] { FactTables.Facts, FactTables.Days, FactTables.Totals }
+            .Select(t => (Table: t, Sql: $"select ngo, currency, dim, {money} from {_schema}.{{0}} group by 1, 2, 3"))
+            .Append((FactTables.Donors, $"select ngo, '-' as currency, dim, 0::numeric as gross, 0::numeric as refunded, 0::numeric as fee, 0::numeric as attributed, sum(donations) as donations from {_schema}.{{0}} group by 1, 2, 3"))
+            .Append((FactTables.DonorCounts, $"select ngo, '-' as currency, dim, 0::numeric as gross, 0::numeric as refunded, 0::numeric as fee, 0::numeric as attributed, sum(donors) as donations from {_schema}.{{0}} group by 1, 2, 3"));
+        var measures = new[] { "gross", "refunded", "fee", "attributed", "donations" };
+        var differences = 0;
+        output.WriteLine("comparison with what was live, per NGO and currency:");
+        foreach (var (table, sql) in parts)
+        {
+            var compare = $"""
+                select coalesce(l.ngo, n.ngo), coalesce(l.currency, n.currency), coalesce(l.dim, n.dim),
+                  {string.Join(", ", measures.Select(m => $"coalesce(l.{m}, 0)::bigint, coalesce(n.{m}, 0)::bigint"))}
+                from ({string.Format(CultureInfo.InvariantCulture, sql, table)}) l
+                full join ({string.Format(CultureInfo.InvariantCulture, sql, table + Suffix)}) n on l.ngo = n.ngo and l.currency = n.currency and l.dim = n.dim
+                where ({string.Join(", ", measures.Select(m => $"coalesce(l.{m}, 0)"))}) is distinct from ({string.Join(", ", measures.Select(m => $"coalesce(n.{m}, 0)"))})
+                order by 1, 2, 3
+                """;
+            await using var command = new NpgsqlCommand(compare, connection, tx);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                differences++;
+                var changes = measures.Select((m, i) => (m, Live: reader.GetInt64(3 + 2 * i), Rebuilt: reader.GetInt64(4 + 2 * i)))
+                    .Where(c => c.Live != c.Rebuilt).Select(c => $"{c.m} {c.Live} -> {c.Rebuilt}");
+                var dim = reader.GetString(2);
+                output.WriteLine($"  DIFFERENCE ngo={reader.GetString(0)} currency={reader.GetString(1)} {table}/{(dim == "" ? "donation" : dim)}: {string.Join(", ", changes)}");
+            }
+        }
+        output.WriteLine(differences == 0 ? "  no differences" : $"  {differences} differences (live -> rebuilt)");
+        return differences;
+    }
+
+    /// <summary>Drops each live table and gives its name, and its indexes' names, to the rebuilt one.</summary>
+    private async Task SwapAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        // All at once, so that readers wait for the swap once rather than deadlock with it table by table.
+        await Execute(connection, $"lock table {string.Join(", ", FactTables.All.Select(t => $"{_schema}.{t}"))} in access exclusive mode", ct, tx);
+        foreach (var table in FactTables.All)
+        {
+            var live = await IndexesAsync(connection, table, tx, ct);
+            var rebuilt = await IndexesAsync(connection, table + Suffix, tx, ct);
+            await Execute(connection, $"drop table {_schema}.{table}", ct, tx);
+            await Execute(connection, $"alter table {_schema}.{table}{Suffix} rename to {table}", ct, tx);
+            foreach (var (shape, name) in rebuilt)
+                if (live.TryGetValue(shape, out var liveName) && liveName != name)
+                    await Execute(connection, $"alter index {_schema}.{name} rename to {liveName}", ct, tx);
+        }
+    }
+
+    /// <summary>A table's indexes by their shape (what follows the table's name in the definition), with their names.</summary>
+    private async Task<Dictionary<string, string>> IndexesAsync(NpgsqlConnection connection, string table, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select indexname, indexdef from pg_indexes where schemaname = $1 and tablename = $2", connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = _schema });
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        var indexes = new Dictionary<string, string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var definition = reader.GetString(1);
+            indexes[(definition.StartsWith("CREATE UNIQUE", StringComparison.Ordinal) ? "unique" : "") + definition[definition.IndexOf(" USING ", StringComparison.Ordinal)..]] = reader.GetString(0);
+        }
+        return indexes;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken ct, NpgsqlTransaction? tx = null)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<object?> Scalar(NpgsqlConnection connection, string sql, CancellationToken ct, NpgsqlTransaction? tx = null)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        return await command.ExecuteScalarAsync(ct);
+    }
+}
+
+public static class FactRebuildCommand
+{
+    /// <summary>
+    /// <c>rebuild [--check]</c>: rebuilds the fact tables from the ledger and prints the differences from what was
+    /// live; <c>--check</c> compares only. Exit code 0 when done (differences are printed), 1 when it could not run.
+    /// </summary>
+    public static async Task<int> RunRebuildAsync(this IHost app, string[] args)
+    {
+        try
+        {
+            await new FactRebuild(app.Services.GetRequiredService<IDocumentStore>(), Console.Out).RunAsync(args.Contains("--check"), CancellationToken.None);
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NpgsqlException)
+        {
+            Console.Error.WriteLine($"rebuild failed: {e.Message}");
+            return 1;
+        }
+    }
+}
