@@ -35,7 +35,7 @@ public class RebuildTests(DonationsSystem system)
 
         var indexes = await IndexesAsync();
         // Emptied day rollup and fact rows as well; rebuilt while reports are read and a donation arrives.
-        await system.ExecuteSqlAsync("reporting", $"delete from rpt_days where ngo = '{ngo.NgoId}'; delete from rpt_facts where ngo = '{ngo.NgoId}'");
+        await system.ExecuteSqlAsync("reporting", $"delete from rpt_days where ngo = '{ngo.NgoId}'; delete from rpt_facts where ngo = '{ngo.NgoId}'; delete from rpt_click_days where ngo = '{ngo.NgoId}'");
         Assert.Empty((await Daily(ngo)).AsArray());
         using var reading = new CancellationTokenSource();
         var answers = ReadWhileAsync(ngo, reading.Token);
@@ -52,6 +52,9 @@ public class RebuildTests(DonationsSystem system)
         Assert.True(damaged.Success, output);
         Assert.Equal(1, long.Parse(damaged.Groups[1].Value) - long.Parse(damaged.Groups[2].Value));
         Assert.Contains($"DIFFERENCE ngo={ngo.NgoId} currency=EUR rpt_days/donation: gross 0 -> 4000", output);
+        var clicks = Regex.Match(output, $@"DIFFERENCE ngo={ngo.NgoId} currency=- rpt_click_days/post: humans (\d+) -> (\d+)");
+        Assert.True(clicks.Success, output);
+        Assert.Equal(2, long.Parse(clicks.Groups[2].Value) - long.Parse(clicks.Groups[1].Value)); // the two clicks before the damage
         Assert.Contains("the rebuilt tables are live", output);
         Assert.Equal(indexes, await IndexesAsync()); // the service's schema check finds the tables it made
         await ReportsShowAsync(ngo, gifts);
@@ -87,8 +90,9 @@ public class RebuildTests(DonationsSystem system)
                 .ToDictionary(g => g.Key, g => (Gross: g.Sum(d => d!.Long("grossMinor")), Attributed: g.Sum(d => d!.Long("attributedMinor"))));
             var post = (await ngo.Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{ngo.NgoId}/reports/posts"))!.Single(p => p!.Str("postId") == "wall-9300_1")!;
             var postMoney = post["money"]!.AsArray().ToDictionary(m => m!.Str("currency"), m => m!.Long("attributedMinor"));
-            seen = $"summary {summary.Count} currencies, daily {daily.Count}, post {postMoney.Count}";
-            return currencies.All(c => summary.TryGetValue(c.Key, out var s)
+            seen = $"summary {summary.Count} currencies, daily {daily.Count}, post {postMoney.Count}, {post.Long("clicks")} clicks";
+            // One click, by a new visitor, before each gift through the post.
+            return post.Long("clicks") == gifts.Count(g => g.ViaPost) && post.Long("people") == gifts.Count(g => g.ViaPost) && currencies.All(c => summary.TryGetValue(c.Key, out var s)
                 && (s.Long("grossMinor"), s.Long("refundedMinor"), s.Long("netMinor"), s.Long("attributedMinor"), s.Long("donations"))
                     == (c.Value.Gross, c.Value.Refunded, c.Value.Gross - c.Value.Refunded, c.Value.Attributed, c.Value.Donations)
                 && daily.TryGetValue(c.Key, out var d) && d == (c.Value.Gross, c.Value.Attributed)

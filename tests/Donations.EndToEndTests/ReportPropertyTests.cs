@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Donations.Contracts.Attribution;
+using Donations.Contracts.Ingestion;
 using Donations.Contracts.Money;
 
 namespace Donations.EndToEndTests;
@@ -51,6 +52,12 @@ public class ReportPropertyTests(DonationsSystem system)
         foreach (var m in messages.ToList())
             if (random.Next(4) == 0) messages.Add(random.Next(2) == 0 ? m : (m.Message, Guid.NewGuid())); // redelivered, or forwarded twice
         foreach (var (message, id) in messages.OrderBy(_ => random.Next())) await system.PublishAsync(message, id);
+        // Clicks on the posts, some redelivered (same message id) or sent twice (a new one): each counts once.
+        var clicks = GenerateClicks(random, ngo.NgoId, start);
+        var clickMessages = clicks.Select(c => (Message: c, Id: Guid.NewGuid())).ToList();
+        foreach (var m in clickMessages.ToList())
+            if (random.Next(4) == 0) clickMessages.Add(random.Next(2) == 0 ? m : (m.Message, Guid.NewGuid()));
+        foreach (var (click, id) in clickMessages.OrderBy(_ => random.Next())) await system.PublishAsync(click, id);
 
         // Every revision reached Reporting (a late old one changes only the past), and the catalog did.
         var seen = "";
@@ -60,8 +67,9 @@ public class ReportPropertyTests(DonationsSystem system)
             var posts = JsonNode.Parse(await Read(ngo, $"/api/ngos/{ngo.NgoId}/reports/posts"))!.AsArray().Count;
             var periods = JsonNode.Parse(await Read(ngo, $"/api/ngos/{ngo.NgoId}/reports/verification"))!.AsArray().Count;
             var fundraisers = JsonNode.Parse(await Read(ngo, $"/api/ngos/{ngo.NgoId}/reports/fundraisers"))!.AsArray().Count;
-            seen = $"{stored}/{revisions.Count} revisions, {posts} posts, {periods} periods, {fundraisers} fundraisers";
-            if (stored == revisions.Count && posts == Posts.Length && periods >= 2 && fundraisers == 1) break;
+            var clicked = JsonNode.Parse(await Read(ngo, $"/api/ngos/{ngo.NgoId}/reports/posts"))!.AsArray().Sum(p => p!.Long("clicks") + p!.Long("botClicks"));
+            seen = $"{stored}/{revisions.Count} revisions, {posts} posts, {periods} periods, {fundraisers} fundraisers, {clicked}/{clicks.Count} clicks";
+            if (stored == revisions.Count && posts == Posts.Length && periods >= 2 && fundraisers == 1 && clicked == clicks.Count) break;
             Assert.True(DateTime.UtcNow < deadline60, $"history {seed} reaches Reporting: {seen}");
         }
         var change = DateTimeOffset.Parse(JsonNode.Parse(await Read(ngo, $"/api/ngos/{ngo.NgoId}/reports/verification"))!.AsArray()
@@ -77,7 +85,7 @@ public class ReportPropertyTests(DonationsSystem system)
                 ? random.Next(3) == 0 ? moments[random.Next(moments.Count)] : moments[0].AddMinutes(random.NextDouble() * (moments[^1] - moments[0]).TotalMinutes)
                 : null;
             var query = new BruteQuery(zone, from, to, asOf);
-            await CompareAsync(ngo, seed, query, new Brute(revisions, query, deadline, change));
+            await CompareAsync(ngo, seed, query, new Brute(revisions, query, deadline, change, clicks));
         }
     }
 
@@ -113,6 +121,16 @@ public class ReportPropertyTests(DonationsSystem system)
         }
         return all;
     }
+
+    /// <summary>Clicks on the history's posts over its days: people from a small pool (so one clicks twice), bots, clicks from VK ads.</summary>
+    private static List<ClickRecorded> GenerateClicks(Random random, string ngo, DateTimeOffset start) =>
+        Enumerable.Range(0, random.Next(5, 30)).Select(_ =>
+        {
+            var post = Posts[random.Next(Posts.Length)];
+            var at = DateTimeOffset.FromUnixTimeSeconds(start.AddMinutes(random.Next(6 * 24 * 60)).ToUnixTimeSeconds());
+            return new ClickRecorded(ngo, Guid.NewGuid(), "link", post.Post, post.Campaign, post.Fundraiser, $"visitor-{random.Next(5)}", random.Next(5) == 0, at,
+                VkAdsClickId: random.Next(4) == 0 ? $"rb-{random.Next(1000)}" : null);
+        }).ToList();
 
     private static (string Status, string? Reason, IReadOnlyList<Credit> Credits) Credits(Random random, long net, string currency)
     {
@@ -156,7 +174,10 @@ public class ReportPropertyTests(DonationsSystem system)
         Same(brute.DaysByCampaign(), (byCampaign["byKey"]!.AsArray().Select(x => x!).Select(d => $"{d.Str("day")} {d.Str("key")} {d.Str("currency")} {d.Long("attributedMinor")}")),
             $"daily by campaign, {what}");
 
-        var posts = (await Get("posts")).AsArray().Select(x => x!).OrderBy(p => p.Str("postId"), StringComparer.Ordinal);
+        var posts = (await Get("posts")).AsArray().Select(x => x!).OrderBy(p => p.Str("postId"), StringComparer.Ordinal).ToList();
+        Same(brute.Clicks(), posts.Select(p => $"{p.Str("postId")} {p.Long("clicks")} {p.Long("botClicks")} {p.Long("people")} {p.Long("paidClicks")}"), $"post clicks, {what}");
+        var funnel = (await Get("funnel"))["posts"]!.AsArray().Select(x => x!).OrderBy(p => p.Str("postId"), StringComparer.Ordinal);
+        Same(brute.Clicks(paid: false), funnel.Select(p => $"{p.Str("postId")} {p.Long("clicks")} {p.Long("botClicks")} {p.Long("people")}"), $"funnel clicks, {what}");
         Same(brute.Posts(), (posts.Select(p => $"{p.Str("postId")} {p.Long("donations")} {p.Long("donors")} " +
             string.Join(" ", p["money"]!.AsArray().Select(x => x!).Select(m => $"{m.Str("currency")}:{m.Long("attributedMinor")}:{m.Long("donations")}")))), $"posts, {what}");
         var campaigns = (await Get("campaigns")).AsArray().Select(x => x!).OrderBy(c => c.Str("campaignId"), StringComparer.Ordinal);
@@ -199,12 +220,19 @@ public class ReportPropertyTests(DonationsSystem system)
     {
         private readonly List<(DonationAttributed D, string Day)> _standing;
         private readonly DateTimeOffset _deadline, _change;
+        private readonly List<ClickRecorded> _clicks;
 
-        public Brute(IReadOnlyList<DonationAttributed> revisions, BruteQuery q, DateTimeOffset deadline, DateTimeOffset change)
+        public Brute(IReadOnlyList<DonationAttributed> revisions, BruteQuery q, DateTimeOffset deadline, DateTimeOffset change, IReadOnlyList<ClickRecorded> clicks)
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(q.Zone);
             _deadline = deadline;
             _change = change;
+            // Clicks made by asOf, on a local day of the period.
+            _clicks = clicks.Where(c => q.AsOf is null || c.ClickedAt <= q.AsOf).Where(c =>
+            {
+                var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(c.ClickedAt, zone).DateTime);
+                return (q.From is null || day >= q.From) && (q.To is null || day <= q.To);
+            }).ToList();
             _standing = revisions.GroupBy(r => r.DonationId)
                 .Select(g => g.Where(r => q.AsOf is null || r.DecidedAt <= q.AsOf).MaxBy(r => r.Revision))
                 .OfType<DonationAttributed>()
@@ -247,6 +275,15 @@ public class ReportPropertyTests(DonationsSystem system)
             var credits = CreditRows().Where(x => x.C.PostId == post).ToList();
             var donations = credits.GroupBy(x => x.D.Currency).Sum(g => g.Select(x => x.D.DonationId).Distinct().Count());
             return $"{post} {donations} {credits.Select(x => x.D.DonorId).Distinct().Count()} {Money(credits)}";
+        });
+
+        /// <summary>Per post: human clicks, bot clicks, distinct people behind the human ones, paid (VK ads) human clicks.</summary>
+        public IEnumerable<string> Clicks(bool paid = true) => ReportPropertyTests.Posts.Select(p => p.Post).Order(StringComparer.Ordinal).Select(post =>
+        {
+            var of = _clicks.Where(c => c.PostId == post).ToList();
+            var humans = of.Where(c => !c.IsBot).ToList();
+            return $"{post} {humans.Count} {of.Count - humans.Count} {humans.Select(c => c.VisitorId).Distinct().Count()}" +
+                   (paid ? $" {humans.Count(c => c.VkAdsClickId is not null)}" : "");
         });
 
         public IEnumerable<string> Campaigns() => new[] { "c1", "c2" }.Select(c => $"{c} {Money(CreditRows().Where(x => x.Campaign == c))}");

@@ -1,6 +1,7 @@
 using Donations.Contracts.Ingestion;
 using Donations.ServiceDefaults.Messaging;
 using Donations.ServiceDefaults.Storage;
+using Donations.Reporting.Facts;
 using Marten;
 using MassTransit;
 
@@ -110,9 +111,11 @@ public sealed class ClickFactConsumer(PageRunner pages) : IConsumer<Batch<ClickR
     public Task Consume(ConsumeContext<Batch<ClickRecorded>> context) => pages.RunAsync(context.Message, async (services, messages) =>
     {
         var session = services.GetRequiredService<IDocumentSession>();
-        session.Store(messages.Select(c => c.Message)
+        var clicks = messages.Select(c => c.Message)
             .Select(m => new ClickFact(m.ClickId, m.NgoId, m.PostId, m.CampaignId, m.IsBot, m.ClickedAt, m.VisitorId, m.VkAdsClickId))
-            .DistinctBy(c => c.Id).ToArray());
+            .DistinctBy(c => c.Id).ToArray();
+        ClickFacts.Record(session, clicks);
+        session.Store(clicks);
         await session.SaveChangesAsync(context.CancellationToken);
     });
 }

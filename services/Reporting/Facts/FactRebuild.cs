@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Donations.Contracts.Attribution;
+using Donations.Reporting.Catalog;
 using Donations.Reporting.Donations;
 using Marten;
 using Npgsql;
@@ -10,7 +11,8 @@ namespace Donations.Reporting.Facts;
 
 /// <summary>
 /// Rebuilds the fact tables and rollups (<see cref="FactTables"/>) from the ledger Reporting keeps (every revision
-/// Attribution sent, <see cref="LedgerEntry"/>) while the service keeps answering: the rebuild fills shadow tables
+/// Attribution sent, <see cref="LedgerEntry"/>) and from its copy of every click (<see cref="ClickFact"/>) while the
+/// service keeps answering: the rebuild fills shadow tables
 /// (<c>rpt_*_rebuild</c>) with the same code the live consumer runs, catches up with revisions that arrived meanwhile,
 /// then — holding the writers back for a moment, never the readers — takes the last revisions, compares per NGO and
 /// currency what was live with what it rebuilt, prints the differences and swaps the tables in.
@@ -22,6 +24,8 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
 
     private readonly string _schema = FactTables.Schema(store);
     private readonly string _ledger = store.Options.Schema.For<LedgerEntry>(true);
+    private readonly string _clicks = store.Options.Schema.For<ClickFact>(true);
+    private const int ClicksPerPage = 10_000;
     private readonly ISerializer _json = store.Options.Serializer();
     private long _applied;
 
@@ -58,9 +62,11 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
                 output.WriteLine($"  {_applied}/{total} revisions ({100.0 * _applied / Math.Max(1, total):F0}%), {clock.Elapsed.TotalSeconds:F0} s");
             }
         }
-        output.WriteLine($"  {_applied} revisions replayed in {clock.Elapsed.TotalSeconds:F1} s; catching up with what arrived meanwhile");
-        // Revisions that arrived during the pass, until a pass finds few; then the rest with the writers held back.
-        for (var round = 0; round < 5 && await CatchUpAsync(guard, started, ct) > 100; round++) { }
+        output.WriteLine($"  {_applied} revisions replayed in {clock.Elapsed.TotalSeconds:F1} s");
+        await ClicksAsync(guard, started: null, ct);
+        output.WriteLine($"  clicks replayed in {clock.Elapsed.TotalSeconds:F1} s; catching up with what arrived meanwhile");
+        // What arrived during the passes, until a pass finds little; then the rest with the writers held back.
+        for (var round = 0; round < 5 && await CatchUpAsync(guard, started, ct) + await ClicksAsync(guard, started, ct) > 100; round++) { }
 
         var differences = 0;
         for (var attempt = 1; ; attempt++)
@@ -88,6 +94,37 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         {
             await Execute(connection, $"drop table if exists {_schema}.{table}{Suffix}", ct);
             await Execute(connection, $"create table {_schema}.{table}{Suffix} (like {_schema}.{table} including all)", ct);
+        }
+    }
+
+    /// <summary>
+    /// Feeds the clicks stored since <paramref name="started"/> (less a margin), or every click, through the live
+    /// statement into the shadow tables, a page at a time; a click already there changes nothing. Returns how many it fed.
+    /// </summary>
+    private async Task<long> ClicksAsync(NpgsqlConnection connection, DateTime? started, CancellationToken ct, NpgsqlTransaction? tx = null, bool missingOnly = false)
+    {
+        long fed = 0;
+        Guid? after = null;
+        var filter = (started is null ? "" : " and mt_last_modified >= $2")
+                     + (missingOnly ? $" and not exists (select 1 from {_schema}.{FactTables.Clicks}{Suffix} c where c.id = d.id)" : "");
+        while (true)
+        {
+            // Keyset pages along the primary key: each page starts where the last ended.
+            await using var command = new NpgsqlCommand(
+                $"select data from {_clicks} d where id > $1{filter} order by id limit {ClicksPerPage}", connection, tx);
+            command.Parameters.Add(new NpgsqlParameter { Value = after ?? Guid.Empty, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+            if (started is not null) command.Parameters.Add(new NpgsqlParameter { Value = started.Value.AddMinutes(-10) });
+            var page = new List<ClickFact>();
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+                while (await reader.ReadAsync(ct)) page.Add(_json.FromJson<ClickFact>(reader.GetStream(0)));
+            if (page.Count == 0) return fed;
+            await using (var write = new NpgsqlCommand(ClickFacts.UpsertSql(_schema, Suffix, "$1"), connection, tx))
+            {
+                write.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(page.Select(ClickFacts.Row)), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                await write.ExecuteNonQueryAsync(ct);
+            }
+            fed += page.Count;
+            after = page[^1].Id;
         }
     }
 
@@ -174,11 +211,14 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await Execute(connection, "set local lock_timeout = '30s'", ct, tx);
-        await Execute(connection, $"lock table {string.Join(", ", FactTables.All.Select(t => $"{_schema}.{t}"))}, {_ledger} in exclusive mode", ct, tx);
+        await Execute(connection, $"lock table {string.Join(", ", FactTables.All.Select(t => $"{_schema}.{t}"))}, {_ledger}, {_clicks} in exclusive mode", ct, tx);
         await CatchUpAsync(connection, started, ct, tx);
+        await ClicksAsync(connection, started, ct, tx);
         var stored = Convert.ToInt64(await Scalar(connection, $"select count(*) from {_ledger}", ct, tx), CultureInfo.InvariantCulture);
-        // A revision older than the margin that the pass missed (none expected): look at every one.
+        // A revision or click older than the margin that the passes missed (none expected): look at every one.
         if (stored != _applied) await CatchUpAsync(connection, started, ct, tx, all: true);
+        if (!Equals(await Scalar(connection, $"select count(*) from {_clicks}", ct, tx), await Scalar(connection, $"select count(*) from {_schema}.{FactTables.Clicks}{Suffix}", ct, tx)))
+            await ClicksAsync(connection, null, ct, tx, missingOnly: true);
 
         var differences = await CompareAsync(connection, tx, ct);
         if (!check) await SwapAsync(connection, tx, ct);
@@ -187,25 +227,34 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         return differences;
     }
 
+    /// <summary>What the comparison sums per table: rows grouped by NGO, currency ('-' for none) and kind of row.</summary>
+    private static readonly (string Table, string Select, string[] Measures)[] Sums =
+    [
+        .. new[] { FactTables.Facts, FactTables.Days, FactTables.Totals }.Select(t => (t,
+            "select ngo, currency, dim, sum(gross) as gross, sum(refunded) as refunded, sum(fee) as fee, sum(attributed) as attributed, sum(donations) as donations from {0} group by 1, 2, 3",
+            new[] { "gross", "refunded", "fee", "attributed", "donations" })),
+        (FactTables.Donors, "select ngo, '-' as currency, dim, sum(donations) as donations, count(*) filter (where donations > 0) as donors from {0} group by 1, 2, 3", ["donations", "donors"]),
+        (FactTables.DonorCounts, "select ngo, '-' as currency, dim, sum(donors) as donors from {0} group by 1, 2, 3", ["donors"]),
+        (FactTables.Clicks, "select ngo, '-' as currency, 'post' as dim, count(*) filter (where not bot) as humans, count(*) filter (where bot) as bots, count(*) filter (where paid) as paid from {0} group by 1, 2, 3",
+            ["humans", "bots", "paid"]),
+        (FactTables.ClickDays, "select ngo, '-' as currency, 'post' as dim, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {0} group by 1, 2, 3", ["humans", "bots", "paid"]),
+        (FactTables.ClickPeople, "select ngo, '-' as currency, 'post' as dim, count(*) as people from {0} group by 1, 2, 3", ["people"]),
+        (FactTables.ClickPeopleCounts, "select ngo, '-' as currency, 'post' as dim, sum(people) as people from {0} group by 1, 2, 3", ["people"]),
+    ];
+
     /// <summary>Prints, per NGO, currency and kind of row, every sum that differs between live and rebuilt; returns how many.</summary>
     private async Task<int> CompareAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
     {
-        const string money = "sum(gross) as gross, sum(refunded) as refunded, sum(fee) as fee, sum(attributed) as attributed, sum(donations) as donations";
-        var parts = new[] { FactTables.Facts, FactTables.Days, FactTables.Totals }
-            .Select(t => (Table: t, Sql: $"select ngo, currency, dim, {money} from {_schema}.{{0}} group by 1, 2, 3"))
-            .Append((FactTables.Donors, $"select ngo, '-' as currency, dim, 0::numeric as gross, 0::numeric as refunded, 0::numeric as fee, 0::numeric as attributed, sum(donations) as donations from {_schema}.{{0}} group by 1, 2, 3"))
-            .Append((FactTables.DonorCounts, $"select ngo, '-' as currency, dim, 0::numeric as gross, 0::numeric as refunded, 0::numeric as fee, 0::numeric as attributed, sum(donors) as donations from {_schema}.{{0}} group by 1, 2, 3"));
-        var measures = new[] { "gross", "refunded", "fee", "attributed", "donations" };
         var differences = 0;
         output.WriteLine("comparison with what was live, per NGO and currency:");
-        foreach (var (table, sql) in parts)
+        foreach (var (table, sql, measures) in Sums)
         {
             var compare = $"""
                 select coalesce(l.ngo, n.ngo), coalesce(l.currency, n.currency), coalesce(l.dim, n.dim),
                   {string.Join(", ", measures.Select(m => $"coalesce(l.{m}, 0)::bigint, coalesce(n.{m}, 0)::bigint"))}
-                from ({string.Format(CultureInfo.InvariantCulture, sql, table)}) l
-                full join ({string.Format(CultureInfo.InvariantCulture, sql, table + Suffix)}) n on l.ngo = n.ngo and l.currency = n.currency and l.dim = n.dim
-                where ({string.Join(", ", measures.Select(m => $"coalesce(l.{m}, 0)"))}) is distinct from ({string.Join(", ", measures.Select(m => $"coalesce(n.{m}, 0)"))})
+                from ({string.Format(CultureInfo.InvariantCulture, sql, $"{_schema}.{table}")}) l
+                full join ({string.Format(CultureInfo.InvariantCulture, sql, $"{_schema}.{table}{Suffix}")}) n on l.ngo = n.ngo and l.currency = n.currency and l.dim = n.dim
+                where ({string.Join(", ", measures.Select(m => $"coalesce(l.{m}, 0)"))}, 0) is distinct from ({string.Join(", ", measures.Select(m => $"coalesce(n.{m}, 0)"))}, 0)
                 order by 1, 2, 3
                 """;
             await using var command = new NpgsqlCommand(compare, connection, tx);

@@ -73,7 +73,7 @@ public static class ReportEndpoints
         var p = sql.Query;
         var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
         var credits = (await CreditsByAsync(sql, FactDims.Post, ct)).ToLookup(c => c.Key);
-        var clicks = (await ClicksByAsync(sql, "postId", ct)).ToDictionary(c => c.Key);
+        var clicks = (await ClicksByAsync(sql, ct)).ToDictionary(c => c.Key);
         var vk = (await session.Query<PostStatsView>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct)).ToDictionary(x => x.PostId);
         var spend = (await SpendByAsync(sql, "postId", ct)).ToLookup(s => s.Key);
         // Donors across currencies: a person who gave in two currencies is one person.
@@ -255,17 +255,9 @@ public static class ReportEndpoints
           """
         : sql.Rows([dim], byDay);
 
-    private static Task<IReadOnlyList<ClickRow>> ClicksByAsync(ReportSql sql, string field, CancellationToken ct)
-    {
-        var (period, parameters) = sql.Period("(data->>'clickedAt')::timestamptz");
-        return sql.RowsAsync<ClickRow>($"""
-            select jsonb_build_object('key', k, 'clicks', humans, 'botClicks', bots, 'people', people, 'paidClicks', paid) from (
-              select data->>'{field}' as k, count(*) filter (where not (data->>'isBot')::boolean) as humans, count(*) filter (where (data->>'isBot')::boolean) as bots,
-                     count(*) filter (where not (data->>'isBot')::boolean and data->>'vkAdsClickId' is not null) as paid,
-                     count(distinct coalesce(data->>'visitorId', id::text)) filter (where not (data->>'isBot')::boolean) as people
-              from {sql.Table<ClickFact>()} where data->>'ngoId' = ? and data->>'{field}' is not null{period} group by 1) x
-            """, ct, [sql.Query.Ngo, .. parameters]);
-    }
+    private static Task<IReadOnlyList<ClickRow>> ClicksByAsync(ReportSql sql, CancellationToken ct) => sql.RowsAsync<ClickRow>($"""
+        select jsonb_build_object('key', key, 'clicks', humans, 'botClicks', bots, 'people', people, 'paidClicks', paid) from {sql.Clicks()} x
+        """, ct);
 
     private static Task<IReadOnlyList<SpendRow>> SpendByAsync(ReportSql sql, string field, CancellationToken ct)
     {

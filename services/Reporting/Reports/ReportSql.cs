@@ -96,6 +96,42 @@ public sealed class ReportSql
             """;
     }
 
+    /// <summary>
+    /// Clicks per post for the period and asOf (clicks made by then), as <c>(key, humans, bots, paid, people)</c>. All
+    /// time: the day rollup and the people counts. A period: the rollup's whole days (asOf's own day from the click
+    /// rows), and the distinct people of the click rows in the period. Another zone: the click rows.
+    /// </summary>
+    public string Clicks()
+    {
+        var clicks = $"{_schema}.{FactTables.Clicks}";
+        var clickDays = $"{_schema}.{FactTables.ClickDays}";
+        if (NgoZone && Query is { AsOf: null, From: null, To: null })
+            return $"""
+                (select d.post as key, d.humans, d.bots, d.paid, coalesce(p.people, 0) as people
+                 from (select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {clickDays} where ngo = {Ngo} group by post) d
+                 left join {_schema}.{FactTables.ClickPeopleCounts} p on p.ngo = {Ngo} and p.post = d.post)
+                """;
+        var day = NgoZone ? "day" : Day("clicked_at");
+        var made = Query.AsOf is { } at ? $" and clicked_at <= {Moment(at)}" : "";
+        const string counts = "count(*) filter (where not bot) as humans, count(*) filter (where bot) as bots, count(*) filter (where paid) as paid";
+        string rows;
+        if (!NgoZone) rows = $"select post, {counts} from {clicks} where ngo = {Ngo}{Days(day)}{made} group by post";
+        else if (Query.AsOf is { } asOf)
+        {
+            var asOfDay = Date(DonationFacts.LocalDay(asOf));
+            rows = $"""
+                select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from (
+                  select post, humans, bots, paid from {clickDays} where ngo = {Ngo} and day < {asOfDay}{Days("day")}
+                  union all select post, {counts} from {clicks} where ngo = {Ngo} and day = {asOfDay}{made}{Days("day")} group by post) x group by post
+                """;
+        }
+        else rows = $"select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {clickDays} where ngo = {Ngo}{Days("day")} group by post";
+        return $"""
+            (select c.post as key, c.humans, c.bots, c.paid, coalesce(p.people, 0) as people from ({rows}) c
+             left join (select post, count(distinct visitor) as people from {clicks} where ngo = {Ngo} and not bot{Days(day)}{made} group by post) p on p.post = c.post)
+            """;
+    }
+
     private string AsOfFilter() => Query.AsOf is { } asOf ? $" and recorded_at <= {Moment(asOf)}" : "";
 
     private string Days(string day) =>

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Donations.Reporting.Catalog;
+using Marten;
+
+namespace Donations.Reporting.Facts;
+
+/// <summary>
+/// Keeps the click tables reports read (<see cref="FactTables"/>: <c>rpt_clicks</c>, <c>rpt_click_days</c>,
+/// <c>rpt_click_people</c>, <c>rpt_click_people_counts</c>) in step with the clicks Reporting stores, in the same session
+/// and so the same transaction. A click is counted once: only the first insert of its id adds to the rollups, so a
+/// redelivered click (or one written by two instances at once) changes nothing.
+/// </summary>
+public static class ClickFacts
+{
+    /// <summary>Queues on <paramref name="session"/> the rows of <paramref name="clicks"/>; the caller saves the session.</summary>
+    public static void Record(IDocumentSession session, IReadOnlyCollection<ClickFact> clicks)
+    {
+        if (clicks.Count > 0) session.QueueSqlCommand(UpsertSql(FactTables.Schema(session.DocumentStore)), JsonSerializer.Serialize(clicks.Select(Row)));
+    }
+
+    public static ClickFactRow Row(ClickFact c) => new(c.Id, c.NgoId, c.PostId, DonationFacts.Microseconds(c.ClickedAt), DonationFacts.LocalDay(c.ClickedAt),
+        c.IsBot, !c.IsBot && c.VkAdsClickId is not null, c.VisitorId ?? c.Id.ToString());
+
+    /// <summary>
+    /// The one statement that writes clicks (a JSON array, the parameter <paramref name="parameter"/>) and their rollups
+    /// into the tables named with <paramref name="suffix"/> (the live ones, or a rebuild's).
+    /// </summary>
+    public static string UpsertSql(string s, string suffix = "", string parameter = "?") => $"""
+        with c as (
+          insert into {s}.{FactTables.Clicks}{suffix} (id, ngo, post, clicked_at, day, bot, paid, visitor)
+          select * from jsonb_to_recordset({parameter}::jsonb) as x(id uuid, ngo text, post text, clicked_at timestamptz, day date, bot boolean, paid boolean, visitor text)
+          on conflict (id) do nothing
+          returning *),
+        days as (
+          insert into {s}.{FactTables.ClickDays}{suffix} as t (ngo, post, day, humans, bots, paid)
+          select ngo, post, day, count(*) filter (where not bot), count(*) filter (where bot), count(*) filter (where paid) from c group by 1, 2, 3 order by 1, 2, 3
+          on conflict (ngo, post, day) do update set humans = t.humans + excluded.humans, bots = t.bots + excluded.bots, paid = t.paid + excluded.paid),
+        people as (
+          insert into {s}.{FactTables.ClickPeople}{suffix} (ngo, post, visitor)
+          select distinct ngo, post, visitor from c where not bot order by 1, 2, 3
+          on conflict (ngo, post, visitor) do nothing
+          returning ngo, post)
+        insert into {s}.{FactTables.ClickPeopleCounts}{suffix} as t (ngo, post, people)
+        select ngo, post, count(*) from people group by 1, 2 order by 1, 2
+        on conflict (ngo, post) do update set people = t.people + excluded.people
+        """;
+}
+
+/// <summary>One click as written (JSON names match the SQL record's columns).</summary>
+public sealed record ClickFactRow(
+    [property: JsonPropertyName("id")] Guid Id,
+    [property: JsonPropertyName("ngo")] string Ngo,
+    [property: JsonPropertyName("post")] string Post,
+    [property: JsonPropertyName("clicked_at")] DateTimeOffset ClickedAt,
+    [property: JsonPropertyName("day")] DateOnly Day,
+    [property: JsonPropertyName("bot")] bool Bot,
+    [property: JsonPropertyName("paid")] bool Paid,
+    [property: JsonPropertyName("visitor")] string Visitor);
