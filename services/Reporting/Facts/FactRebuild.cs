@@ -66,7 +66,7 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         await ClicksAsync(guard, started: null, ct);
         output.WriteLine($"  clicks replayed in {clock.Elapsed.TotalSeconds:F1} s; catching up with what arrived meanwhile");
         // What arrived during the passes, until a pass finds little; then the rest with the writers held back.
-        for (var round = 0; round < 5 && await CatchUpAsync(guard, started, ct) + await ClicksAsync(guard, started, ct) > 100; round++) { }
+        for (var round = 0; round < 5 && await CatchUpAsync(guard, started, ct) + await ClicksAsync(guard, started, ct, missingOnly: true) > 100; round++) { }
 
         var differences = 0;
         for (var attempt = 1; ; attempt++)
@@ -99,7 +99,8 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
 
     /// <summary>
     /// Feeds the clicks stored since <paramref name="started"/> (less a margin), or every click, through the live
-    /// statement into the shadow tables, a page at a time; a click already there changes nothing. Returns how many it fed.
+    /// statement into the shadow tables, a page at a time; <paramref name="missingOnly"/>: only those the shadow tables
+    /// lack (a click already there would change nothing, but costs its write). Returns how many it fed.
     /// </summary>
     private async Task<long> ClicksAsync(NpgsqlConnection connection, DateTime? started, CancellationToken ct, NpgsqlTransaction? tx = null, bool missingOnly = false)
     {
@@ -213,7 +214,7 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         await Execute(connection, "set local lock_timeout = '30s'", ct, tx);
         await Execute(connection, $"lock table {string.Join(", ", FactTables.All.Select(t => $"{_schema}.{t}"))}, {_ledger}, {_clicks} in exclusive mode", ct, tx);
         await CatchUpAsync(connection, started, ct, tx);
-        await ClicksAsync(connection, started, ct, tx);
+        await ClicksAsync(connection, started, ct, tx, missingOnly: true);
         var stored = Convert.ToInt64(await Scalar(connection, $"select count(*) from {_ledger}", ct, tx), CultureInfo.InvariantCulture);
         // A revision or click older than the margin that the passes missed (none expected): look at every one.
         if (stored != _applied) await CatchUpAsync(connection, started, ct, tx, all: true);
