@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A three-node RabbitMQ cluster on loopback, beside the machine's own broker, for the fault suite's cluster run:
-# nodes donations-{a,b,c}@localhost, AMQP on 5681-5683, management on 15681-15683.
+# nodes donations-{a,b,c}@localhost, AMQP on 5681-5683, management on 15681-15683, Prometheus on 15701-15703 (the machine's
+# own broker has 15692).
 #   bash infra/rabbitmq-cluster.sh up         start the nodes (idempotent), join them into one cluster, wait
 #   bash infra/rabbitmq-cluster.sh kill NODE  kill -9 one node (a, b or c)
 #   bash infra/rabbitmq-cluster.sh start NODE start one node again; it rejoins the cluster by itself
@@ -27,7 +28,7 @@ start() {
   RABBITMQ_NODENAME=$(node "$n") RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$((5681 + i)) \
     RABBITMQ_DIST_PORT=$((25681 + i)) RABBITMQ_MNESIA_BASE="$BASE/$n/mnesia" RABBITMQ_LOG_BASE="$BASE/$n/log" \
     RABBITMQ_PID_FILE="$BASE/$n/pid" \
-    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-rabbitmq_management tcp_config [{port,$((15681 + i))}]" \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-rabbitmq_management tcp_config [{port,$((15681 + i))}] -rabbitmq_prometheus tcp_config [{port,$((15701 + i))}]" \
     nohup rabbitmq-server >"$BASE/$n/out.log" 2>&1 &
   wait_for 90 ctl "$n" await_startup || { log "node $n did not start; see $BASE/$n"; exit 1; }
 }
