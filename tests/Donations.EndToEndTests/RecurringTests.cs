@@ -136,6 +136,51 @@ public class RecurringTests(DonationsSystem system)
         Assert.Contains("'state'", await bad.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_CloudPayments_schedule_decides_when_a_subscription_lapses_and_its_money_per_month()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        await ngo.ConfigureAsync("cloudpayments", new { apiSecret = CloudSecret });
+        var now = DateTimeOffset.UtcNow;
+        // Every 2 weeks, last charged 25 days ago: due after 14 days, lapsed after 14 + 7. A monthly one would still be active.
+        await Cloud(ngo, new { TransactionId = 72001, Amount = 400.00m, Currency = "RUB", Status = "Completed", DateTime = Utc(now.AddDays(-25)), SubscriptionId = "sc_fortnightly" });
+        await Cloud(ngo, new { Id = "sc_fortnightly", Status = "Active", Amount = 400.00m, Currency = "RUB", Interval = "Week", Period = 2 }, "/recurrent");
+        // Weekly, charged 3 days ago: active, and worth a week's charge × the days in an average month ÷ 7 a month.
+        await Cloud(ngo, new { TransactionId = 72002, Amount = 700.00m, Currency = "RUB", Status = "Completed", DateTime = Utc(now.AddDays(-3)), SubscriptionId = "sc_weekly" });
+        await Cloud(ngo, new { Id = "sc_weekly", Status = "Active", Amount = 700.00m, Currency = "RUB", Interval = "Week", Period = 1 }, "/recurrent");
+        // Every 3 months, charged 40 days ago: active, a third of its charge a month.
+        await Cloud(ngo, new { TransactionId = 72003, Amount = 900.00m, Currency = "RUB", Status = "Completed", DateTime = Utc(now.AddDays(-40)), SubscriptionId = "sc_quarterly" });
+        await Cloud(ngo, new { Id = "sc_quarterly", Status = "Active", Amount = 900.00m, Currency = "RUB", Interval = "Month", Period = 3 }, "/recurrent");
+
+        JsonNode report = null!;
+        await Eventually.Async(async () =>
+        {
+            report = (await ngo.Reporting.GetFromJsonAsync<JsonNode>($"/api/ngos/{ngo.NgoId}/reports/recurring"))!;
+            var subs = report["subscriptions"]!.AsArray();
+            return subs.Count == 3 && subs.Single(x => x!.Str("subscriptionId") == "sc_fortnightly")!.Str("state") == "lapsed";
+        }, "the schedules reach the recurring report", 60);
+        var states = report["subscriptions"]!.AsArray().ToDictionary(x => x!.Str("subscriptionId"), x => x!.Str("state"));
+        Assert.Equal(("lapsed", "active", "active"), (states["sc_fortnightly"], states["sc_weekly"], states["sc_quarterly"]));
+        var lost = report["subscriptions"]!.AsArray().Single(x => x!.Str("subscriptionId") == "sc_fortnightly")!["endedAt"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(DateTimeOffset.Parse(Utc(now.AddDays(-25)) + "Z", CultureInfo.InvariantCulture).AddDays(14), lost);
+        var weeklyPerMonth = (long)Math.Round(700_00m * 365.25m / 12 / 7, MidpointRounding.AwayFromZero);
+        var rub = report["currencies"]!.AsArray().Single(x => x!.Str("currency") == "RUB")!;
+        Assert.Equal(weeklyPerMonth + 900_00 / 3, rub.Long("monthlyRecurringMinor"));
+
+        // A schedule CloudPayments does not have is refused, naming the field, and changes nothing.
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { Id = "sc_weekly", Status = "Cancelled", Amount = 700.00m, Currency = "RUB", Interval = "Fortnight", Period = 1 });
+        var refused = await ngo.PostRawAsync($"/webhooks/cloudpayments/{ngo.NgoId}/recurrent", body, "application/json",
+            ("Content-HMAC", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(CloudSecret), body))));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("'Interval'", await refused.Content.ReadAsStringAsync());
+        // A notification sent after it arrives; the refused one never does.
+        await Cloud(ngo, new { Id = "sc_quarterly", Status = "PastDue", Amount = 900.00m, Currency = "RUB", Interval = "Month", Period = 3 }, "/recurrent");
+        await Eventually.Async(async () => (await ngo.Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{ngo.NgoId}/reports/recurring/subscriptions"))!
+            .Single(x => x!.Str("subscriptionId") == "sc_quarterly")!.Str("state") == "failing", "the later notification arrives");
+        var after = (await ngo.Reporting.GetFromJsonAsync<JsonArray>($"/api/ngos/{ngo.NgoId}/reports/recurring/subscriptions"))!;
+        Assert.Equal("active", after.Single(x => x!.Str("subscriptionId") == "sc_weekly")!.Str("state"));
+    }
+
     private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static async Task Cloud(Scenario ngo, object notification, string path = "")

@@ -52,8 +52,8 @@ public static class RecurringReports
             var months = g.Where(s => s.Standing.StartedAt is not null)
                 .Select(s => ((s.Standing.EndedAt ?? now) - s.Standing.StartedAt!.Value).TotalDays / 30.44).DefaultIfEmpty(0).Average();
             return new RecurringCurrency(g.Key, g.Count(), Count(SubscriptionStates.Active), Count(SubscriptionStates.Failing), Count(SubscriptionStates.Lapsed),
-                Count(SubscriptionStates.Cancelled), g.Where(s => s.Standing.State == SubscriptionStates.Active).Sum(s => s.Standing.LastAmountMinor),
-                g.Where(s => s.Standing.State == SubscriptionStates.Failing).Sum(s => s.Standing.LastAmountMinor), lifetime,
+                Count(SubscriptionStates.Cancelled), g.Where(s => s.Standing.State == SubscriptionStates.Active).Sum(s => s.Standing.MonthlyMinor),
+                g.Where(s => s.Standing.State == SubscriptionStates.Failing).Sum(s => s.Standing.MonthlyMinor), lifetime,
                 (long)Math.Round((decimal)lifetime / g.Count(), MidpointRounding.AwayFromZero), Math.Round(months, 1));
         }).ToList();
 

@@ -29,7 +29,8 @@ public sealed class SubscriptionConsumer(IDocumentSession session) :
         {
             view.Currency ??= m.Currency;
             view.DonorId ??= m.DonorId;
-            return view.Apply(new SubscriptionSignal(key, SignalKinds.Status, m.Status, m.ReceivedAt));
+            var scheduled = view.Schedule(m.Interval, m.Period, m.ReceivedAt);
+            return view.Apply(new SubscriptionSignal(key, SignalKinds.Status, m.Status, m.ReceivedAt)) | scheduled;
         }, context.CancellationToken);
     }
 

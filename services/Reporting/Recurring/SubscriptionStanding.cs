@@ -1,3 +1,5 @@
+using Donations.Contracts.Ingestion;
+
 namespace Donations.Reporting.Recurring;
 
 public static class SubscriptionStates
@@ -13,21 +15,39 @@ public static class SubscriptionStates
 /// <summary>
 /// Where a subscription stands at a moment: its state, when it started (first charge), was last charged, and when it was
 /// lost (the charge that did not come, or the cancellation if that came first), with the last failure's reason.
+/// <see cref="MonthlyMinor"/> is its last charge as money per month (a weekly 100 ₽ is 434.82 ₽ a month).
 /// </summary>
 public sealed record SubscriptionStanding(
     string State, DateTimeOffset? StartedAt, DateTimeOffset? LastChargeAt, long LastAmountMinor, DateTimeOffset? EndedAt, string? LastFailure,
-    IReadOnlyList<SubscriptionCharge> Charges);
+    IReadOnlyList<SubscriptionCharge> Charges, long MonthlyMinor);
 
 /// <summary>The rules of a subscription's state, as a pure function of its charges and signals up to a moment.</summary>
 public static class SubscriptionRules
 {
-    /// <summary>A charge is a month apart; one this late after the month is due counts as missed and the subscription as lapsed.</summary>
+    /// <summary>A charge this late after it is due counts as missed and the subscription as lapsed.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromDays(7);
+
+    /// <summary>Days in the average month (365.25 / 12), for a daily or weekly schedule's money per month.</summary>
+    private const decimal DaysPerMonth = 30.4375m;
 
     /// <summary>Provider states that end a subscription (CloudPayments Recurrent: Cancelled, Rejected, Expired; VK Donut: cancelled).</summary>
     private static readonly HashSet<string> Ending = new(StringComparer.OrdinalIgnoreCase) { "cancelled", "canceled", "rejected", "expired" };
 
-    public static DateTimeOffset NextDue(DateTimeOffset lastCharge) => lastCharge.AddMonths(1);
+    /// <summary>When the charge after <paramref name="lastCharge"/> is due on the subscription's schedule (monthly when it has none).</summary>
+    public static DateTimeOffset NextDue(SubscriptionView view, DateTimeOffset lastCharge) => view.Interval switch
+    {
+        RecurrenceIntervals.Day => lastCharge.AddDays(view.Period ?? 1),
+        RecurrenceIntervals.Week => lastCharge.AddDays(7 * (view.Period ?? 1)),
+        _ => lastCharge.AddMonths(view.Period ?? 1),
+    };
+
+    /// <summary>A charge of <paramref name="amountMinor"/> on the subscription's schedule as money per month, to the minor unit.</summary>
+    public static long Monthly(SubscriptionView view, long amountMinor) => (long)Math.Round(view.Interval switch
+    {
+        RecurrenceIntervals.Day => amountMinor * DaysPerMonth / (view.Period ?? 1),
+        RecurrenceIntervals.Week => amountMinor * DaysPerMonth / (7 * (view.Period ?? 1)),
+        _ => (decimal)amountMinor / (view.Period ?? 1),
+    }, MidpointRounding.AwayFromZero);
 
     public static SubscriptionStanding Of(SubscriptionView view, DateTimeOffset now)
     {
@@ -37,7 +57,7 @@ public static class SubscriptionRules
         var since = view.Signals.Where(s => s.At <= now && (last is null || s.At > last.OccurredAt)).OrderBy(s => s.At).ToList();
         var status = since.LastOrDefault(s => s.Kind == SignalKinds.Status);
         var failure = view.Signals.Where(s => s.At <= now && s.Kind == SignalKinds.Failed).MaxBy(s => s.At)?.Reason;
-        DateTimeOffset? due = last is null ? null : NextDue(last.OccurredAt);
+        DateTimeOffset? due = last is null ? null : NextDue(view, last.OccurredAt);
 
         string state;
         DateTimeOffset? ended = null;
@@ -63,6 +83,7 @@ public static class SubscriptionRules
         }
         else state = last is null ? SubscriptionStates.Failing : SubscriptionStates.Active;
 
-        return new SubscriptionStanding(state, charges.FirstOrDefault()?.OccurredAt, last?.OccurredAt, last?.AmountMinor ?? 0, ended, failure, charges);
+        return new SubscriptionStanding(state, charges.FirstOrDefault()?.OccurredAt, last?.OccurredAt, last?.AmountMinor ?? 0, ended, failure, charges,
+            Monthly(view, last?.AmountMinor ?? 0));
     }
 }

@@ -30,6 +30,10 @@ public sealed class SubscriptionView
     public string? DonorId { get; set; }
     public List<SubscriptionCharge> Charges { get; set; } = [];
     public List<SubscriptionSignal> Signals { get; set; } = [];
+    /// <summary>The schedule its provider last said (every <see cref="Period"/> <see cref="Interval"/>s), as of <see cref="ScheduleAt"/>; none: monthly.</summary>
+    public string? Interval { get; set; }
+    public int? Period { get; set; }
+    public DateTimeOffset? ScheduleAt { get; set; }
     [Version] public Guid Version { get; set; }
 
     public static string DocumentId(string ngo, string provider, string subscriptionId) => $"{ngo}/{provider}/{subscriptionId}";
@@ -46,6 +50,14 @@ public sealed class SubscriptionView
         Charges.Sort((a, b) => a.OccurredAt.CompareTo(b.OccurredAt));
         Currency ??= d.Currency;
         DonorId ??= d.DonorId;
+        return true;
+    }
+
+    /// <summary>Takes a schedule the provider said at <paramref name="at"/>, unless a newer one is held.</summary>
+    public bool Schedule(string? interval, int? period, DateTimeOffset at)
+    {
+        if (interval is null || (ScheduleAt is { } held && held > at) || (Interval == interval && Period == period)) return false;
+        (Interval, Period, ScheduleAt) = (interval, period ?? 1, at);
         return true;
     }
 

@@ -68,7 +68,16 @@ public sealed record PaymentFailed(
 
 /// <summary>
 /// A recurring donation changed state as its provider tells it (CloudPayments Recurrent: Active, PastDue, Cancelled, Rejected,
-/// Expired; VK Donut: cancelled, expired, price_changed).
+/// Expired; VK Donut: cancelled, expired, price_changed). <see cref="Interval"/> and <see cref="Period"/> are its schedule when
+/// the provider says it (CloudPayments: charged every Period Days, Weeks or Months); without one a subscription is monthly.
 /// </summary>
 public sealed record SubscriptionStatusChanged(
-    string NgoId, string Provider, string SubscriptionId, string Status, string? DonorId, long? AmountMinor, string? Currency, DateTimeOffset ReceivedAt);
+    string NgoId, string Provider, string SubscriptionId, string Status, string? DonorId, long? AmountMinor, string? Currency, DateTimeOffset ReceivedAt,
+    string? Interval = null, int? Period = null);
+
+/// <summary>The intervals a subscription's schedule counts in (CloudPayments' names).</summary>
+public static class RecurrenceIntervals
+{
+    public const string Day = "Day", Week = "Week", Month = "Month";
+    public static readonly string[] All = [Day, Week, Month];
+}

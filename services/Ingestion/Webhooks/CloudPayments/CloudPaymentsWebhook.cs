@@ -191,11 +191,20 @@ public static class CloudPaymentsWebhook
         if ((WebhookFields.IdProblem("Id", n["Id"], 64) ?? WebhookFields.IdProblem("Status", n["Status"], 32)) is { } idProblem)
             return Problems.Unprocessable($"{idProblem} A subscription notification names its 'Id' and 'Status'.");
         var (subscriptionId, status) = (n["Id"]!, n["Status"]!);
+        if (n["Interval"] is { } interval && !RecurrenceIntervals.All.Contains(interval))
+            return Problems.Unprocessable($"'Interval' must be one of {string.Join(", ", RecurrenceIntervals.All)}; this one is '{interval}'.");
+        int? period = null;
+        if (n["Period"] is { } periodText)
+        {
+            if (!int.TryParse(periodText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var p) || p is < 1 or > 366)
+                return Problems.Unprocessable($"'Period' must be a whole number of intervals from 1 to 366; this one is '{periodText}'.");
+            period = p;
+        }
         // The same notification delivered again has the same bytes; a new state of the subscription does not.
         var donor = await donors.IdentifyAsync(ngo, n["AccountId"], new DonorDetails(n["Email"], null), ct);
         var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
         return Answer(await intake.RecordOnceAsync(StableId.From("cloudpayments-recurrent", ngo, subscriptionId, key),
-            new SubscriptionStatusChanged(ngo, Provider.CloudPayments, subscriptionId, status, donor?.Id, Money(n).Amount, n["Currency"], now), ct));
+            new SubscriptionStatusChanged(ngo, Provider.CloudPayments, subscriptionId, status, donor?.Id, Money(n).Amount, n["Currency"], now, n["Interval"], period), ct));
     }
 
     private static (long? Amount, string? Problem) Money(CloudPaymentsNotification n)
