@@ -38,17 +38,21 @@ public class DashboardTests(DonationsSystem system)
         Assert.Equal(1500_00 + 700_50 - 100_00 + 300_00, api.Long("netMinor"));
         Assert.Equal("2 400,50 ₽", (await page.GetByTestId("net-RUB").InnerTextAsync()).Replace('\u00a0', ' ').Replace('\u202f', ' '));
         Assert.Equal("3", await page.GetByTestId("donations-RUB").InnerTextAsync());
-        Assert.Contains("no click id", await page.GetByTestId("reasons").InnerTextAsync());
-        Assert.Equal(2, await page.Locator("[data-testid^=post-wall]").CountAsync());
+        Assert.Contains("нет идентификатора клика", await page.GetByTestId("reasons").InnerTextAsync()); // the API's reason, in the page's language
         Assert.Equal("150000", await page.GetByTestId("fundraiser-coats").GetAttributeAsync("data-raised-minor"));
         // Both posts' money on the chart, drawn by Chart.js on its canvas.
-        Assert.Equal("2", await page.GetByTestId("daily-days").GetAttributeAsync("data-keys"));
-        await Assertions.Expect(page.GetByTestId("daily-canvas")).ToBeVisibleAsync();
+        Assert.Equal("2", await page.GetByTestId("daily-days-RUB").GetAttributeAsync("data-keys"));
+        await Assertions.Expect(page.GetByTestId("daily-canvas-RUB")).ToBeVisibleAsync();
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-csv").ClickAsync());
+        // The posts and their table as a file are on the post funnel page, one click away.
+        await page.GetByTestId("posts-link").ClickAsync();
+        await page.WaitForSelectorAsync("main[data-route='/reports/funnel']");
+        await page.WaitForSelectorAsync("body[data-ready=true]");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-csv").First.ClickAsync());
         var csv = await File.ReadAllBytesAsync((await download.PathAsync())!);
         Assert.Equal(Encoding.UTF8.GetPreamble(), csv[..3]);
-        Assert.StartsWith("post_id,campaign_id", Encoding.UTF8.GetString(csv[3..]));
+        var lines = Encoding.UTF8.GetString(csv[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Count(l => l.StartsWith("wall-9101_", StringComparison.Ordinal)));
         await app.ShotAsync("summary");
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Donations.ServiceDefaults.Messaging;
 using MassTransit;
@@ -28,7 +29,8 @@ public sealed class LedgerWriter(PageRunner pages) : BackgroundService
     /// <summary>Queues <paramref name="decide"/> for <paramref name="message"/> and completes once its page has committed (or throws what failed it).</summary>
     public Task WriteAsync<T>(ConsumeContext<T> message, Reads reads, Func<Attributor, ConsumeContext<T>, CancellationToken, Task> decide) where T : class
     {
-        var work = new Work(reads, message.TraceParent(), (attributor, ct) => decide(attributor, message, ct), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The consumer's own span (in the message's trace): the events this message causes are forwarded under it.
+        var work = new Work(reads, Activity.Current?.Id ?? message.TraceParent(), (attributor, ct) => decide(attributor, message, ct), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_arrived.Writer.TryWrite(work)) throw new InvalidOperationException("The ledger writer has stopped.");
         return work.Done.Task.WaitAsync(message.CancellationToken);
     }
