@@ -30,7 +30,7 @@ public sealed class LedgerWriter(PageRunner pages) : BackgroundService
     public Task WriteAsync<T>(ConsumeContext<T> message, Reads reads, Func<Attributor, ConsumeContext<T>, CancellationToken, Task> decide) where T : class
     {
         // The consumer's own span (in the message's trace): the events this message causes are forwarded under it.
-        var work = new Work(reads, Activity.Current?.Id ?? message.TraceParent(), (attributor, ct) => decide(attributor, message, ct), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var work = new Work(reads, Activity.Current?.Id, (attributor, ct) => decide(attributor, message, ct), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_arrived.Writer.TryWrite(work)) throw new InvalidOperationException("The ledger writer has stopped.");
         return work.Done.Task.WaitAsync(message.CancellationToken);
     }

@@ -55,9 +55,6 @@ public static class Pages
                 if (name == endpoint && configurator is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.SingleActiveConsumer = true;
             });
     }
-
-    /// <summary>The W3C id of the span that sent <paramref name="context"/>'s message, for events written because of it.</summary>
-    public static string? TraceParent(this ConsumeContext context) => context.Headers.Get<string>("Diagnostic-Id");
 }
 
 /// <summary>
