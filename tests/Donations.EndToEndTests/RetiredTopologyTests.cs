@@ -28,17 +28,25 @@ public class RetiredTopologyTests(DonationsSystem system)
         var factory = new ConnectionFactory { HostName = LocalSystem.RabbitHost, Port = LocalSystem.RabbitPort, VirtualHost = system.Run, UserName = "guest", Password = "guest" };
         await using var connection = await factory.CreateConnectionAsync();
         var click = new ClickRecorded(ngo.NgoId, Guid.CreateVersion7(), code, "wall-7400_1", "retired", null, $"visitor-{Guid.NewGuid():N}", false, DateTimeOffset.UtcNow.AddMinutes(-5));
-        await using (var old = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+        // The services check every second: between declaring the queue and holding it they may retire it at once, and an
+        // old version would declare its topology again, as this does.
+        for (var attempt = 1; ; attempt++)
         {
-            await old.ExchangeDeclareAsync("attribution-click", ExchangeType.Fanout, durable: true);
-            await old.QueueDeclareAsync("attribution-click", durable: true, exclusive: false, autoDelete: false);
-            var holder = await old.BasicConsumeAsync("attribution-click", false, new AsyncEventingBasicConsumer(old));
-            await old.QueueBindAsync("attribution-click", "attribution-click", "");
-            await old.ExchangeBindAsync("attribution-click", ClickExchange, "");
-            await old.ExchangeBindAsync("reporting-catalog", ClickExchange, "");
-            await old.BasicPublishAsync("", "attribution-click", true, new BasicProperties { MessageId = Guid.NewGuid().ToString(), ContentType = "application/vnd.masstransit+json", Persistent = true },
-                Encoding.UTF8.GetBytes(Envelope(click)));
-            await old.BasicCancelAsync(holder);
+            try
+            {
+                await using var old = await connection.CreateChannelAsync(new CreateChannelOptions(true, true));
+                await old.ExchangeDeclareAsync("attribution-click", ExchangeType.Fanout, durable: true);
+                await old.QueueDeclareAsync("attribution-click", durable: true, exclusive: false, autoDelete: false);
+                var holder = await old.BasicConsumeAsync("attribution-click", false, new AsyncEventingBasicConsumer(old));
+                await old.QueueBindAsync("attribution-click", "attribution-click", "");
+                await old.ExchangeBindAsync("attribution-click", ClickExchange, "");
+                await old.ExchangeBindAsync("reporting-catalog", ClickExchange, "");
+                await old.BasicPublishAsync("", "attribution-click", true, new BasicProperties { MessageId = Guid.NewGuid().ToString(), ContentType = "application/vnd.masstransit+json", Persistent = true },
+                    Encoding.UTF8.GetBytes(Envelope(click)));
+                await old.BasicCancelAsync(holder);
+                break;
+            }
+            catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404 && attempt < 5) { }
         }
 
         // The click only the old queue held reaches Attribution: the payment naming it is credited to its post.
