@@ -24,11 +24,11 @@ public sealed class Scenario(DonationsSystem system, string ngoId, string manage
     public HttpClient Attribution(bool manager = false) => manager ? _attributionManager : _attributionViewer;
 
     /// <summary>A new NGO with the generic provider configured, readable in Reporting.</summary>
-    public static async Task<Scenario> NewNgoAsync(DonationsSystem system)
+    public static async Task<Scenario> NewNgoAsync(DonationsSystem system, string? timeZone = null)
     {
         var id = $"ngo-{Guid.NewGuid():N}"[..20];
         using var admin = system.Client(system.Ingestion, DonationsSystem.AdminKey);
-        var created = await admin.PostAsJsonAsync("/api/ngos", new { id, name = "Помощь детям", verified = true });
+        var created = await admin.PostAsJsonAsync("/api/ngos", new { id, name = "Помощь детям", verified = true, timeZone });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var keys = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
         var scenario = new Scenario(system, id, keys["managerKey"]!.GetValue<string>(), keys["viewerKey"]!.GetValue<string>());

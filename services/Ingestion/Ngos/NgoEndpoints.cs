@@ -8,11 +8,13 @@ using Marten.Exceptions;
 
 namespace Donations.Ingestion.Ngos;
 
-public sealed record RegisterNgo(string? Id, string? Name, long? VkGroupId, bool Verified);
+public sealed record RegisterNgo(string? Id, string? Name, long? VkGroupId, bool Verified, string? TimeZone = null);
+
+public sealed record ChangeTimeZone(string? TimeZone);
 
 public sealed record NgoRegisteredResponse(string Id, string ManagerKey, string ViewerKey);
 
-public sealed record NgoSession(string NgoId, string Name, string Role);
+public sealed record NgoSession(string NgoId, string Name, string Role, string TimeZone);
 
 public static partial class NgoEndpoints
 {
@@ -26,12 +28,26 @@ public static partial class NgoEndpoints
     {
         app.MapPost("/api/ngos", Register).RequireAdminKey(app.Configuration).WithTags("NGOs");
         app.MapGet("/api/ngos/{ngo}/session", Session).RequireNgoKey(NgoRoles.Viewer).WithTags("NGOs")
-            .WithSummary("Who a key is: the NGO and the key's role, for the web app's sign-in.");
+            .WithSummary("Who a key is: the NGO, its time zone and the key's role, for the web app's sign-in.");
+        app.MapPut("/api/ngos/{ngo}/time-zone", ChangeZone).RequireNgoKey(NgoRoles.Manager).WithTags("NGOs")
+            .WithSummary("The NGO's time zone: the zone every report counts its calendar days in.");
+    }
+
+    private static async Task<IResult> ChangeZone(string ngo, ChangeTimeZone body, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        if (!NgoTimeZones.IsIana(body.TimeZone)) return Problems.BadRequest($"'timeZone' {NgoTimeZones.Rule}.");
+        if (await session.LoadAsync<NgoAccount>(ngo, ct) is not { } account) return Problems.NotFound($"No NGO '{ngo}'.");
+        if (account.TimeZone == body.TimeZone) return TypedResults.Ok(new { timeZone = account.TimeZone });
+        var changed = new NgoTimeZoneChanged(ngo, body.TimeZone!, clock.GetUtcNow());
+        session.Events.Append(StableId.From("ngo", ngo), changed);
+        session.Store(account with { TimeZone = changed.TimeZone });
+        await session.SaveChangesAsync(ct);
+        return TypedResults.Ok(new { timeZone = changed.TimeZone, changedAt = changed.ChangedAt });
     }
 
     private static async Task<IResult> Session(string ngo, HttpContext http, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<NgoAccount>(ngo, ct) is { } account
-            ? TypedResults.Ok(new NgoSession(account.Id, account.Name, NgoAccess.Role(http)!))
+            ? TypedResults.Ok(new NgoSession(account.Id, account.Name, NgoAccess.Role(http)!, account.TimeZone))
             : Problems.NotFound($"No NGO '{ngo}'.");
 
     private static async Task<IResult> Register(RegisterNgo body, IDocumentSession session, CancellationToken ct)
@@ -40,6 +56,9 @@ public static partial class NgoEndpoints
             return Problems.BadRequest($"'id' {SlugRule}");
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200)
             return Problems.BadRequest("'name' is required, at most 200 characters.");
+        if (body.TimeZone is not null && !NgoTimeZones.IsIana(body.TimeZone))
+            return Problems.BadRequest($"'timeZone' {NgoTimeZones.Rule}.");
+        var zone = body.TimeZone ?? NgoTimeZones.Default;
 
         var now = DateTimeOffset.UtcNow;
         var managerKey = ApiKeys.Generate(NgoRoles.Manager);
@@ -47,8 +66,8 @@ public static partial class NgoEndpoints
         var keys = new[] { new ApiKeyGranted(ApiKeys.Hash(managerKey), NgoRoles.Manager), new ApiKeyGranted(ApiKeys.Hash(viewerKey), NgoRoles.Viewer) };
 
         session.Events.StartStream<NgoAccount>(StableId.From("ngo", body.Id),
-            new NgoRegistered(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, keys, now));
-        session.Insert(new NgoAccount(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, now));
+            new NgoRegistered(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, keys, now, zone));
+        session.Insert(new NgoAccount(body.Id, body.Name.Trim(), body.VkGroupId, body.Verified, now, zone));
         session.Store(keys.Select(k => new ApiKey(k.KeyHash, body.Id, k.Role, now)).ToArray());
         try
         {

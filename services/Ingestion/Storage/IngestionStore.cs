@@ -33,7 +33,7 @@ public static class IngestionStore
                 CallbackHealth.Define(options);
             })
             .ForwardToBroker(
-                typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered), typeof(CampaignChanged), typeof(FundraiserChanged),
+                typeof(NgoRegistered), typeof(ApiKeysChanged), typeof(NgoVerificationChanged), typeof(NgoTimeZoneChanged), typeof(ProviderConfigured), typeof(CampaignRegistered), typeof(FundraiserRegistered), typeof(CampaignChanged), typeof(FundraiserChanged),
                 typeof(PostRegistered), typeof(SpendRecorded), typeof(ClickRecorded), typeof(DonationReceived), typeof(DonationRefunded), typeof(PayoutRecorded), typeof(DonorErased),
                 typeof(PostStatsRefreshed), typeof(PaymentFailed), typeof(SubscriptionStatusChanged));
         builder.Services.AddSingleton<DonationIntake>();

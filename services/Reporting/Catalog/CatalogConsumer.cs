@@ -9,7 +9,7 @@ namespace Donations.Reporting.Catalog;
 
 /// <summary>Keeps Reporting's copy of the NGO's catalog, spend, payouts and clicks; every write is idempotent.</summary>
 public sealed class CatalogConsumer(IDocumentSession session) :
-    IConsumer<NgoRegistered>, IConsumer<NgoVerificationChanged>, IConsumer<ProviderConfigured>, IConsumer<CampaignRegistered>,
+    IConsumer<NgoRegistered>, IConsumer<NgoVerificationChanged>, IConsumer<NgoTimeZoneChanged>, IConsumer<ProviderConfigured>, IConsumer<CampaignRegistered>,
     IConsumer<FundraiserRegistered>, IConsumer<CampaignChanged>, IConsumer<FundraiserChanged>, IConsumer<PostRegistered>, IConsumer<SpendRecorded>, IConsumer<PayoutRecorded>,
     IConsumer<PostStatsRefreshed>
 {
@@ -20,6 +20,13 @@ public sealed class CatalogConsumer(IDocumentSession session) :
         profile.Name = m.Name;
         profile.Verification.Add(new VerificationChange(m.Verified, m.RegisteredAt));
         session.Store(profile);
+        NgoZones.Choose(session, m.NgoId, m.TimeZone ?? NgoTimeZones.Default, m.RegisteredAt);
+    });
+
+    public Task Consume(ConsumeContext<NgoTimeZoneChanged> context) => Once(context, () =>
+    {
+        NgoZones.Choose(session, context.Message.NgoId, context.Message.TimeZone, context.Message.ChangedAt);
+        return Task.CompletedTask;
     });
 
     public Task Consume(ConsumeContext<NgoVerificationChanged> context) => Once(context, async () =>

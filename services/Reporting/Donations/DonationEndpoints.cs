@@ -52,7 +52,7 @@ public static class DonationEndpoints
         string ngo, string? provider, string? providerTxId, string? asOf, [AsParameters] DonationSearch search, IQuerySession session, CancellationToken ct)
     {
         if (QueryValues.Moment("asOf", asOf, out var at) is { } invalid) return invalid;
-        var (period, problem) = ReportQuery.Of(ngo, search.From, search.To, asOf, search.Format, search.TimeZone);
+        var (period, problem) = await ReportQuery.OfAsync(session, ngo, search.From, search.To, asOf, search.Format, search.TimeZone, ct);
         if (problem is not null) return problem;
         if (QueryValues.Moment("before", search.Before, out var before) is { } badBefore) return badBefore;
         if (search.Status is not (null or AttributionStatus.Attributed or AttributionStatus.Unattributed))

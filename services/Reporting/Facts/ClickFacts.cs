@@ -16,11 +16,12 @@ public static class ClickFacts
     /// <summary>Queues on <paramref name="session"/> the rows of <paramref name="clicks"/>; the caller saves the session.</summary>
     public static void Record(IDocumentSession session, IReadOnlyCollection<ClickFact> clicks)
     {
-        if (clicks.Count > 0) session.QueueSqlCommand(UpsertSql(FactTables.Schema(session.DocumentStore)), JsonSerializer.Serialize(clicks.Select(Row)));
+        if (clicks.Count == 0) return;
+        NgoZones.HoldOff(session, clicks.Select(c => c.NgoId));
+        session.QueueSqlCommand(UpsertSql(FactTables.Schema(session.DocumentStore)), JsonSerializer.Serialize(clicks.Select(Row)));
     }
 
-    public static ClickFactRow Row(ClickFact c) => new(c.Id, c.NgoId, c.PostId, DonationFacts.Microseconds(c.ClickedAt), DonationFacts.LocalDay(c.ClickedAt),
-        c.IsBot, !c.IsBot && c.VkAdsClickId is not null, c.VisitorId ?? c.Id.ToString());
+    public static ClickFactRow Row(ClickFact c) => new(c.Id, c.NgoId, c.PostId, DonationFacts.Microseconds(c.ClickedAt), c.IsBot, !c.IsBot && c.VkAdsClickId is not null, c.VisitorId ?? c.Id.ToString());
 
     /// <summary>
     /// The one statement that writes clicks (a JSON array, the parameter <paramref name="parameter"/>) and their rollups
@@ -29,7 +30,9 @@ public static class ClickFacts
     public static string UpsertSql(string s, string suffix = "", string parameter = "?") => $"""
         with c as (
           insert into {s}.{FactTables.Clicks}{suffix} (id, ngo, post, clicked_at, day, bot, paid, visitor)
-          select * from jsonb_to_recordset({parameter}::jsonb) as x(id uuid, ngo text, post text, clicked_at timestamptz, day date, bot boolean, paid boolean, visitor text)
+          select x.id, x.ngo, x.post, x.clicked_at, {NgoZones.DayOf("x.clicked_at")}, x.bot, x.paid, x.visitor
+          from jsonb_to_recordset({parameter}::jsonb) as x(id uuid, ngo text, post text, clicked_at timestamptz, bot boolean, paid boolean, visitor text)
+          {NgoZones.JoinZone(s)}
           on conflict (id) do nothing
           returning *),
         days as (
@@ -53,7 +56,6 @@ public sealed record ClickFactRow(
     [property: JsonPropertyName("ngo")] string Ngo,
     [property: JsonPropertyName("post")] string Post,
     [property: JsonPropertyName("clicked_at")] DateTimeOffset ClickedAt,
-    [property: JsonPropertyName("day")] DateOnly Day,
     [property: JsonPropertyName("bot")] bool Bot,
     [property: JsonPropertyName("paid")] bool Paid,
     [property: JsonPropertyName("visitor")] string Visitor);

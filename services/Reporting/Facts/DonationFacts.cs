@@ -28,18 +28,15 @@ public sealed record FactPart(string Dim, string Key, long Gross, long Refunded,
 /// </summary>
 public static class DonationFacts
 {
-    /// <summary>Local days are Europe/Moscow for every NGO until an NGO can choose its zone (none can yet).</summary>
-    public const string NgoTimeZone = Reports.ReportQuery.DefaultTimeZone;
-
-    private static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById(NgoTimeZone);
-
     /// <summary>
     /// Queues on <paramref name="session"/> one statement writing <paramref name="rows"/> (a page's revisions together) and
     /// their rollups. The caller saves the session.
     /// </summary>
     public static void Write(IDocumentSession session, IReadOnlyCollection<FactRow> rows)
     {
-        if (rows.Count > 0) session.QueueSqlCommand(UpsertSql(FactTables.Schema(session.DocumentStore)), JsonSerializer.Serialize(rows));
+        if (rows.Count == 0) return;
+        NgoZones.HoldOff(session, rows.Select(r => r.Ngo));
+        session.QueueSqlCommand(UpsertSql(FactTables.Schema(session.DocumentStore)), JsonSerializer.Serialize(rows));
     }
 
     /// <summary>
@@ -84,12 +81,10 @@ public static class DonationFacts
     /// </summary>
     public static DateTimeOffset Microseconds(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % 10, TimeSpan.Zero);
 
-    public static DateOnly LocalDay(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime);
-
     private static void Add(List<FactRow> rows, DonationAttributed arriving, DateTimeOffset recordedAt, DonationAttributed of, int sign)
     {
         foreach (var p in Parts(of))
-            rows.Add(new FactRow(arriving.DonationId, arriving.Revision, rows.Count, of.NgoId, Microseconds(recordedAt), Microseconds(of.OccurredAt), LocalDay(of.OccurredAt),
+            rows.Add(new FactRow(arriving.DonationId, arriving.Revision, rows.Count, of.NgoId, Microseconds(recordedAt), Microseconds(of.OccurredAt),
                 of.Currency, of.Provider, of.Status, of.Reason ?? "", of.DonorId ?? of.DonationId.ToString(), p.Dim, p.Key,
                 sign * p.Gross, sign * p.Refunded, sign * p.Fee, sign * p.Attributed, sign));
     }
@@ -103,8 +98,11 @@ public static class DonationFacts
         return $"""
             with f as (
               insert into {s}.{FactTables.Facts}{suffix} (donation, revision, seq, ngo, recorded_at, occurred_at, day, currency, provider, status, reason, donor, dim, key, gross, refunded, fee, attributed, donations)
-              select * from jsonb_to_recordset({parameter}::jsonb) as x(donation uuid, revision int, seq int, ngo text, recorded_at timestamptz, occurred_at timestamptz, day date,
+              select x.donation, x.revision, x.seq, x.ngo, x.recorded_at, x.occurred_at, {NgoZones.DayOf("x.occurred_at")}, x.currency, x.provider, x.status, x.reason, x.donor,
+                x.dim, x.key, x.gross, x.refunded, x.fee, x.attributed, x.donations
+              from jsonb_to_recordset({parameter}::jsonb) as x(donation uuid, revision int, seq int, ngo text, recorded_at timestamptz, occurred_at timestamptz,
                 currency text, provider text, status text, reason text, donor text, dim text, key text, gross bigint, refunded bigint, fee bigint, attributed bigint, donations int)
+              {NgoZones.JoinZone(s)}
               returning *),
             days as (
               insert into {s}.{FactTables.Days}{suffix} as t (ngo, day, recorded_day, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
@@ -141,7 +139,6 @@ public sealed record FactRow(
     [property: System.Text.Json.Serialization.JsonPropertyName("ngo")] string Ngo,
     [property: System.Text.Json.Serialization.JsonPropertyName("recorded_at")] DateTimeOffset RecordedAt,
     [property: System.Text.Json.Serialization.JsonPropertyName("occurred_at")] DateTimeOffset OccurredAt,
-    [property: System.Text.Json.Serialization.JsonPropertyName("day")] DateOnly Day,
     [property: System.Text.Json.Serialization.JsonPropertyName("currency")] string Currency,
     [property: System.Text.Json.Serialization.JsonPropertyName("provider")] string Provider,
     [property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status,

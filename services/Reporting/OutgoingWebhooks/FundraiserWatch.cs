@@ -58,7 +58,7 @@ public sealed class FundraiserWatch(
         var written = 0;
         foreach (var ngo in ngos)
         {
-            var (query, _) = ReportQuery.Of(ngo, null, null, null, null, null);
+            var (query, _) = await ReportQuery.OfAsync(session, ngo, null, null, null, null, null, ct);
             foreach (var line in await ReportEndpoints.FundraiserLinesAsync(new ReportSql(session, query!), session, clock, ct))
             {
                 if (line.RaisedMinor >= line.GoalMinor && line.GoalMinor > 0)

@@ -26,7 +26,7 @@ public static class RecurringEndpoints
     {
         var (report, problem) = await BuildAsync(p, state, session, clock, ct);
         if (problem is not null) return problem;
-        return ReportQuery.Of(p.Ngo, p.From, p.To, p.AsOf, p.Format, p.TimeZone).Query!.Csv
+        return ReportQuery.IsFile(p.Format)
             ? Problems.BadRequest($"The recurring report has several tables; download one of them: /reports/recurring/{{{string.Join("|", Tables)}}}?format={p.Format}.")
             : TypedResults.Ok(report);
     }
@@ -37,7 +37,7 @@ public static class RecurringEndpoints
         var (report, problem) = await BuildAsync(p, state, session, clock, ct);
         if (problem is not null) return problem;
         var r = report!;
-        var file = ReportQuery.Of(p.Ngo, p.From, p.To, p.AsOf, p.Format, p.TimeZone).Query!.Csv;
+        var file = ReportQuery.IsFile(p.Format);
         string M(long minor, string? currency) => currency is null ? "" : Csv.Major(minor, currency);
         string T(DateTimeOffset? at) => at?.ToString("O") ?? "";
         return (table, file) switch
@@ -67,7 +67,7 @@ public static class RecurringEndpoints
     private static async Task<(RecurringReport? Report, IResult? Problem)> BuildAsync(
         ReportParameters p, string? state, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var (query, problem) = ReportQuery.Of(p.Ngo, p.From, p.To, p.AsOf, p.Format, p.TimeZone);
+        var (query, problem) = await p.QueryAsync(session, ct);
         if (problem is not null) return (null, problem);
         if (state is not null && !SubscriptionStates.All.Contains(state))
             return (null, Problems.BadRequest($"'state' is one of {string.Join(", ", SubscriptionStates.All)}."));

@@ -36,7 +36,7 @@ public static class PostFunnel
     private static async Task<IResult> Funnel(
         [Microsoft.AspNetCore.Http.AsParameters] ReportParameters p, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "sort")] string? sort, IQuerySession session, CancellationToken ct)
     {
-        var (query, problem) = ReportQuery.Of(p.Ngo, p.From, p.To, p.AsOf, p.Format, p.TimeZone);
+        var (query, problem) = await p.QueryAsync(session, ct);
         if (problem is not null) return problem;
         if (sort is not null && !Sorts.ContainsKey(sort))
             return ServiceDefaults.Http.Problems.BadRequest($"'sort' is one of {string.Join(", ", Sorts.Keys)}; '{sort}' is not.");

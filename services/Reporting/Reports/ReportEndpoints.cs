@@ -13,7 +13,11 @@ public sealed record ReportParameters(
     [FromQuery(Name = "to")] string? To,
     [FromQuery(Name = "asOf")] string? AsOf,
     [FromQuery(Name = "format")] string? Format,
-    [FromQuery(Name = "timeZone")] string? TimeZone);
+    [FromQuery(Name = "timeZone")] string? TimeZone)
+{
+    public Task<(ReportQuery? Query, IResult? Problem)> QueryAsync(IQuerySession session, CancellationToken ct) =>
+        ReportQuery.OfAsync(session, Ngo, From, To, AsOf, Format, TimeZone, ct);
+}
 
 /// <summary>What finance teams read. Every report takes from/to, asOf and format=csv (see <see cref="ReportQuery"/>).</summary>
 public static class ReportEndpoints
@@ -31,13 +35,13 @@ public static class ReportEndpoints
         reports.MapGet("/verification", Verification);
     }
 
-    private static async Task<IResult> Run(ReportParameters p, IQuerySession session, Func<ReportSql, Task<IResult>> report)
+    private static async Task<IResult> Run(ReportParameters p, IQuerySession session, CancellationToken ct, Func<ReportSql, Task<IResult>> report)
     {
-        var (query, problem) = ReportQuery.Of(p.Ngo, p.From, p.To, p.AsOf, p.Format, p.TimeZone);
+        var (query, problem) = await p.QueryAsync(session, ct);
         return problem ?? await report(new ReportSql(session, query!));
     }
 
-    private static Task<IResult> Summary([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Summary([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         var currencies = await sql.RowsAsync<CurrencyRow>($"""
             select jsonb_build_object('currency', currency, 'grossMinor', sum(gross), 'refundedMinor', sum(refunded), 'feeMinor', sum(fee),
@@ -56,7 +60,7 @@ public static class ReportEndpoints
             : TypedResults.Ok(report);
     });
 
-    private static Task<IResult> Posts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Posts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         var lines = await PostLinesAsync(sql, session, ct);
         return sql.Query.Csv
@@ -93,7 +97,7 @@ public static class ReportEndpoints
         return lines;
     }
 
-    private static Task<IResult> Campaigns([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Campaigns([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         var campaigns = await session.Query<CampaignView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.StartsAt).ToListAsync(ct);
         var credits = (await CreditsByAsync(sql, FactDims.Campaign, ct)).ToLookup(c => c.Key);
@@ -104,14 +108,14 @@ public static class ReportEndpoints
             : TypedResults.Ok(lines);
     });
 
-    private static Task<IResult> Fundraisers([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Fundraisers([AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         var lines = await FundraiserLinesAsync(sql, session, clock, ct);
         return sql.Query.Csv ? FundraisersCsv(lines) : TypedResults.Ok(lines);
     });
 
     private static async Task<IResult> Fundraiser(string id, [AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
-        await Run(p, session, async sql =>
+        await Run(p, session, ct, async sql =>
         {
             var line = (await FundraiserLinesAsync(sql, session, clock, ct)).FirstOrDefault(f => f.FundraiserId == id);
             return line is null ? Problems.NotFound($"NGO '{p.Ngo}' has no fundraiser '{id}'.") : sql.Query.Csv ? FundraisersCsv([line]) : TypedResults.Ok(line);
@@ -157,7 +161,7 @@ public static class ReportEndpoints
                 f.Donations.ToString(), f.Donors.ToString(), f.Deadline.ToString("O"), f.Status,
             }));
 
-    private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         if (by is not (null or FactDims.Post or FactDims.Campaign or FactDims.Fundraiser)) return Problems.BadRequest("'by' is 'post', 'campaign' or 'fundraiser'.");
         var days = await sql.RowsAsync<DayRow>($"""
@@ -177,7 +181,7 @@ public static class ReportEndpoints
             : Csv.File($"daily-by-{by}", ["day", by, "currency", "attributed"], byKey.Select(d => new[] { d.Day, d.Key, d.Currency, Csv.Major(d.AttributedMinor, d.Currency) }));
     });
 
-    private static Task<IResult> Payouts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Payouts([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         var received = await sql.RowsAsync<ProviderMoneyRow>($"""
             select jsonb_build_object('provider', provider, 'currency', currency, 'grossMinor', sum(gross), 'refundedMinor', sum(refunded),
@@ -203,7 +207,7 @@ public static class ReportEndpoints
     });
 
     /// <summary>Money raised through posts while the community was verified, and while it was not: per post, to compare.</summary>
-    private static Task<IResult> Verification([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, async sql =>
+    private static Task<IResult> Verification([AsParameters] ReportParameters p, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         var changes = (await session.LoadAsync<NgoProfile>(p.Ngo, ct))?.Verification.OrderBy(v => v.At).ToList() ?? [];
         var lines = new List<VerificationPeriod>();

@@ -20,8 +20,8 @@ public sealed class ReportSql
 
     public ReportQuery Query { get; }
 
-    /// <summary>The NGO's own zone: the rollups' days are its days.</summary>
-    private bool NgoZone => Query.TimeZone == DonationFacts.NgoTimeZone;
+    /// <summary>The zone of the NGO's rollups: their days are the report's days.</summary>
+    private bool NgoZone => Query.TimeZone == Query.FactZone;
 
     public ReportSql(IQuerySession session, ReportQuery query)
     {
@@ -59,7 +59,7 @@ public sealed class ReportSql
             return $"(select null::date as day, {columns} from {_schema}.{FactTables.Totals} where {where})";
 
         // Whole days from the rollup; the boundary days of a window from the fact rows.
-        DateOnly? sinceDay = since is { } s ? DonationFacts.LocalDay(s) : null, untilDay = until is { } u ? DonationFacts.LocalDay(u) : null;
+        DateOnly? sinceDay = since is { } s ? Query.LocalDay(s) : null, untilDay = until is { } u ? Query.LocalDay(u) : null;
         var inner = (sinceDay is { } a ? $" and day > {Date(a)}" : "") + (untilDay is { } b ? $" and day < {Date(b)}" : "");
         var boundary = window
             ? $" and ({string.Join(" or ", new[] { sinceDay, untilDay }.OfType<DateOnly>().Distinct().Select(d => $"day = {Date(d)}"))}){Window("occurred_at", since, until, untilInclusive)}"
@@ -118,7 +118,7 @@ public sealed class ReportSql
         if (!NgoZone) rows = $"select post, {counts} from {clicks} where ngo = {Ngo}{Days(day)}{made} group by post";
         else if (Query.AsOf is { } asOf)
         {
-            var asOfDay = Date(DonationFacts.LocalDay(asOf));
+            var asOfDay = Date(Query.LocalDay(asOf));
             rows = $"""
                 select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from (
                   select post, humans, bots, paid from {clickDays} where ngo = {Ngo} and day < {asOfDay}{Days("day")}

@@ -9,7 +9,8 @@ namespace Donations.Reporting.Storage;
 
 public static class ReportingStore
 {
-    public static void AddReportingStore(this IHostApplicationBuilder builder) =>
+    public static void AddReportingStore(this IHostApplicationBuilder builder)
+    {
         builder.AddDonationsMarten("reporting", options =>
         {
             // Reports sum these columns; the (ngo, occurred_at) index serves every "this NGO, this period" scan.
@@ -37,5 +38,8 @@ public static class ReportingStore
             options.Schema.For<FundraiserMilestone>();
             options.Schema.For<FundraiserToCheck>();
             options.AddFactTables();
+            options.AddNgoZones();
         });
+        builder.Services.AddHostedService<ZoneMover>();
+    }
 }

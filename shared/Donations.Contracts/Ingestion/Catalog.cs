@@ -6,8 +6,12 @@ public sealed record ApiKeyGranted(string KeyHash, string Role);
 /// <summary>An NGO's keys changed: <see cref="Granted"/> now open it, <see cref="RevokedHashes"/> never again (rotation, or the admin revoking).</summary>
 public sealed record ApiKeysChanged(string NgoId, IReadOnlyList<ApiKeyGranted> Granted, IReadOnlyList<string> RevokedHashes, DateTimeOffset ChangedAt);
 
+/// <summary>An NGO joined; <see cref="TimeZone"/> (IANA) is the zone its calendar days are counted in, Europe/Moscow when absent.</summary>
 public sealed record NgoRegistered(
-    string NgoId, string Name, long? VkGroupId, bool Verified, IReadOnlyList<ApiKeyGranted> Keys, DateTimeOffset RegisteredAt);
+    string NgoId, string Name, long? VkGroupId, bool Verified, IReadOnlyList<ApiKeyGranted> Keys, DateTimeOffset RegisteredAt, string? TimeZone = null);
+
+/// <summary>The NGO chose another IANA time zone for its calendar days; every report's days move to it.</summary>
+public sealed record NgoTimeZoneChanged(string NgoId, string TimeZone, DateTimeOffset ChangedAt);
 
 public sealed record PostRegistered(
     string NgoId, string PostId, string CampaignId, string? FundraiserId, DateTimeOffset PublishedAt, DateTimeOffset RegisteredAt);

@@ -148,4 +148,26 @@ public class SetupPagesTests(DonationsSystem system)
         await Assertions.Expect(page.GetByTestId("role")).ToContainTextAsync("только отчёты");
         Assert.Equal(0, await page.GetByTestId("nav-setup-providers").CountAsync());
     }
+    [Fact]
+    public async Task A_manager_chooses_the_NGO_s_time_zone_and_the_reports_count_today_there()
+    {
+        // A zone whose date differs from Moscow's (and from the browser's, UTC) right now: the page cannot pass on either.
+        var zone = DateTime.UtcNow.Hour is >= 10 and < 21 ? "Pacific/Kiritimati" : "Pacific/Honolulu";
+        var ngo = await Scenario.NewNgoAsync(system);
+        await using var app = await AppBrowser.OpenAsync(system.Web.BaseAddress);
+        var page = app.Page;
+        await app.SignInAsync(ngo.NgoId, ngo.ManagerKey);
+
+        await app.OpenAsync("/setup/organisation");
+        await Assertions.Expect(page.GetByTestId("current")).ToHaveAttributeAsync("data-zone", "Europe/Moscow");
+        await page.GetByTestId("time-zone").SelectOptionAsync(zone);
+        await page.GetByTestId("save").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("current")).ToHaveAttributeAsync("data-zone", zone);
+        await Assertions.Expect(page.GetByTestId("notice")).ToBeVisibleAsync();
+        await app.ShotAsync("time-zone");
+
+        await app.OpenAsync("/reports/summary");
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById(zone)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.EndsWith($"..{today}", await page.GetByTestId("comparison").GetAttributeAsync("data-current"));
+    }
 }

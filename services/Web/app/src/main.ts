@@ -69,7 +69,7 @@ function signInScreen(): HTMLElement {
     fill(message);
     try {
       const who = await whoIs(ngo.value.trim(), key.value.trim());
-      saveSession({ ngo: who.ngoId, name: who.name, role: who.role, key: key.value.trim() });
+      saveSession({ ngo: who.ngoId, name: who.name, role: who.role, key: key.value.trim(), timeZone: who.timeZone });
       signInMessage = "";
       draw();
     } catch (error) {
@@ -125,9 +125,9 @@ async function draw(): Promise<void> {
   if (page.manager && session.role !== "manager") { content.append(el("p", {}, t("common.managerOnly"))); document.body.dataset.ready = "true"; return; }
   const api = apiClient(session.ngo, session.key, () => signOut("common.signedOut"));
   const showError = (error: unknown, fields?: Record<string, string>) => errorBox(error, t, lang, fields);
-  const format = formatter(lang);
+  const format = formatter(lang, session.timeZone);
   const ctx: Ctx = {
-    ngo: session.ngo, ngoName: session.name, role: session.role, lang, root: content, params, t, api, format,
+    ngo: session.ngo, ngoName: session.name, role: session.role, timeZone: session.timeZone, lang, root: content, params, t, api, format,
     table: (spec) => table(spec, api, t, showError),
     chart,
     error: showError,

@@ -57,6 +57,6 @@ export function apiClient(ngo: string, key: string, onUnauthorized: (error: ApiE
 }
 
 /** Asks the API who a key is: {ngoId, name, role}. */
-export async function whoIs(ngo: string, key: string): Promise<{ ngoId: string; name: string; role: "manager" | "viewer" }> {
+export async function whoIs(ngo: string, key: string): Promise<{ ngoId: string; name: string; role: "manager" | "viewer"; timeZone: string }> {
   return apiClient(ngo, key, () => {}).get("session");
 }

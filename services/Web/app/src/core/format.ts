@@ -14,7 +14,7 @@ export interface Format {
   percent(fraction: number | null | undefined): string;
 }
 
-export function formatter(lang: Lang): Format {
+export function formatter(lang: Lang, timeZone: string): Format {
   const loc = locale(lang);
   const moneyFormats = new Map<string, Intl.NumberFormat>();
   const moneyFormat = (currency: string) => {
@@ -31,7 +31,7 @@ export function formatter(lang: Lang): Format {
     return (minor < 0 ? "-" : "") + text;
   };
   const dateFormat = new Intl.DateTimeFormat(loc, { dateStyle: "medium" });
-  const dateTimeFormat = new Intl.DateTimeFormat(loc, { dateStyle: "medium", timeStyle: "short" });
+  const dateTimeFormat = new Intl.DateTimeFormat(loc, { dateStyle: "medium", timeStyle: "short", timeZone });
   const numberFormat = new Intl.NumberFormat(loc);
   const percentFormat = new Intl.NumberFormat(loc, { style: "percent", maximumFractionDigits: 1 });
   return {

@@ -25,5 +25,6 @@ export { default as setupCampaigns } from "./setup/campaigns";
 export { default as setupFundraisers } from "./setup/fundraisers";
 export { default as setupSpend } from "./setup/spend";
 export { default as setupAttribution } from "./setup/attribution";
+export { default as setupOrganisation } from "./setup/organisation";
 export { default as setupKeys } from "./setup/keys";
 export { default as setupWebhooks } from "./setup/webhooks";

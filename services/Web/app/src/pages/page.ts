@@ -25,6 +25,8 @@ export interface Ctx {
   ngo: string;
   ngoName: string;
   role: Role;
+  /** The NGO's time zone (IANA): reports' days, and the moments shown, are in it. */
+  timeZone: string;
   lang: Lang;
   /** The page's container, empty when render starts. */
   root: HTMLElement;

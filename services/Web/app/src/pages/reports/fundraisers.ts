@@ -46,7 +46,7 @@ async function render(ctx: Ctx): Promise<void> {
 function card(ctx: Ctx, f: Fundraiser, daily: Daily): HTMLElement {
   const { t, format } = ctx;
   // Days up to the deadline's day, in the fundraiser's currency: what its total counts.
-  const deadlineDay = ngoDay(Date.parse(f.deadline));
+  const deadlineDay = ngoDay(ctx, Date.parse(f.deadline));
   const days = daily.byKey.filter((d) => d.key === f.fundraiserId && d.currency === f.currency && d.day <= deadlineDay).sort((a, b) => a.day.localeCompare(b.day));
   let running = 0;
   const totals = days.map((d) => (running += d.attributedMinor));

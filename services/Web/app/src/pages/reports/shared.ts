@@ -17,9 +17,9 @@ export function periodBar(ctx: Ctx, load: (period: Period) => Promise<void>, ...
   return { bar, period };
 }
 
-/** The NGO's calendar day of a moment: reports count days in Europe/Moscow (UTC+3 all year), whatever the browser's zone. */
-export function ngoDay(ms: number): string {
-  return new Date(ms + 3 * 3_600_000).toISOString().slice(0, 10);
+/** The NGO's calendar day (yyyy-mm-dd) of a moment: reports count days in the NGO's zone, whatever the browser's. */
+export function ngoDay(ctx: Ctx, ms: number): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
 }
 
 /** Money as text, with its minor units in data-minor (tests read them). */

@@ -60,7 +60,7 @@ const day = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** The chosen period against the one of the same length just before it; with no whole period chosen, the last 30 days. */
-export function periods(period: Period, today = ngoDay(Date.now())): { current: Period; previous: Period; days: number; chosen: boolean } {
+export function periods(period: Period, today: string): { current: Period; previous: Period; days: number; chosen: boolean } {
   const chosen = period.from !== "" && period.to !== "";
   const end = Date.parse(chosen ? period.to : today);
   const start = chosen ? Date.parse(period.from) : end - 29 * day;
@@ -70,7 +70,7 @@ export function periods(period: Period, today = ngoDay(Date.now())): { current: 
 
 async function comparison(ctx: Ctx, period: Period): Promise<HTMLElement> {
   const { t, api, format } = ctx;
-  const p = periods(period);
+  const p = periods(period, ngoDay(ctx, Date.now()));
   const section = el("section", { class: "card", "data-testid": "comparison", "data-current": `${p.current.from}..${p.current.to}`, "data-previous": `${p.previous.from}..${p.previous.to}` },
     el("h2", {}, p.chosen ? t("compare", { current: `${format.date(p.current.from)} – ${format.date(p.current.to)}`, previous: `${format.date(p.previous.from)} – ${format.date(p.previous.to)}` })
       : t("compareLast", { days: p.days })));
