@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Donations.Reporting.Reconciliation;
 
 /// <summary>
-/// Reconciles every NGO every <see cref="ReconciliationOptions.IntervalSeconds"/>: the number of mismatched donations is
+/// Reconciles every NGO every <see cref="ReconciliationOptions.IntervalSeconds"/> (<see cref="ReconciliationScan"/>: what changed, and a full pass an hour): the number of mismatched donations is
 /// the <c>donations.reconciliation.mismatched</c> gauge, and any mismatch makes the <c>reconciliation</c> health check
 /// (on <c>/health</c>) degraded, naming the NGOs to the admin only. One replica reconciles at a time (<see cref="Leadership"/>).
 /// </summary>
@@ -33,14 +33,14 @@ public sealed class ReconciliationMonitor(IDocumentStore store, Leadership leade
 
     private async Task ReconcileAsync(CancellationToken stoppingToken)
     {
+        var scan = new ReconciliationScan(options.Value);
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds));
         do
         {
             try
             {
                 await using var session = store.QuerySession();
-                var rows = await ReconciliationQuery.RowsAsync(session, null, options.Value.GraceSeconds, stoppingToken);
-                _mismatchedByNgo = rows.Where(r => r.Mismatched > 0).GroupBy(r => r.Ngo).ToDictionary(g => g.Key, g => g.Sum(r => r.Mismatched));
+                _mismatchedByNgo = await scan.RunAsync(session, stoppingToken);
                 if (Mismatched > 0) logger.LogWarning("Reconciliation: {Mismatched} donations differ from what was accepted, NGOs {Ngos}", Mismatched, _mismatchedByNgo.Keys);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -58,6 +58,39 @@ public sealed class ReconciliationMonitor(IDocumentStore store, Leadership leade
             var byNgo => HealthCheckResult.Degraded($"{Mismatched} donations differ from the money accepted.",
                 data: new Dictionary<string, object> { ["leader"] = true, [HealthData.ForAdmin] = byNgo.ToDictionary(p => p.Key, p => p.Value) }),
         });
+}
+
+/// <summary>
+/// The monitor's passes: a full comparison of every donation at the start and every <see cref="ReconciliationOptions.FullPassMinutes"/>,
+/// and in between only the donations either side stored since the last pass (less <see cref="Margin"/>, for a transaction
+/// that committed after it began) and those that differed last time — so its cost follows the traffic, not the size.
+/// </summary>
+public sealed class ReconciliationScan(ReconciliationOptions options)
+{
+    /// <summary>Longer than any writer's transaction: a document stamped before the last pass began but committed after it is still seen.</summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromMinutes(2);
+
+    private Dictionary<Guid, DonationState> _differing = [];
+    private DateTimeOffset? _lastPass, _lastFull;
+
+    /// <summary>One pass; the mismatched donations per NGO.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> RunAsync(IQuerySession session, CancellationToken ct)
+    {
+        var now = (await session.AdvancedSql.QueryAsync<DateTimeOffset>("select now()", ct))[0];
+        var full = _lastPass is null || now - _lastFull >= TimeSpan.FromMinutes(options.FullPassMinutes);
+        var found = await ReconciliationQuery.DifferingAsync(session, options.GraceSeconds,
+            full ? null : new ReconciliationQuery.Changes(_lastPass!.Value - Margin, _differing.Keys), ct);
+        if (full)
+        {
+            _differing = [];
+            _lastFull = now;
+        }
+        else
+            foreach (var id in _differing.Keys.ToList()) _differing.Remove(id); // looked at again: found again if still differing
+        foreach (var state in found) _differing[state.DonationId] = state;
+        _lastPass = now;
+        return _differing.Values.Where(d => d.State == "mismatched").GroupBy(d => d.Ngo).ToDictionary(g => g.Key, g => g.Count());
+    }
 }
 
 public static class ReconciliationSetup

@@ -10,12 +10,18 @@ public sealed class ReconciliationOptions
 
     /// <summary>How often the monitor reconciles every NGO.</summary>
     public int IntervalSeconds { get; set; } = 60;
+
+    /// <summary>How often the monitor compares every donation rather than what changed (<see cref="ReconciliationScan"/>).</summary>
+    public int FullPassMinutes { get; set; } = 60;
 }
 
 /// <summary>Accepted and reported money of one NGO (or every NGO), provider and currency.</summary>
 public sealed record ReconciliationRow(
     string Ngo, string Provider, string Currency, int AcceptedDonations, long AcceptedMinor, long AcceptedRefundedMinor,
     int ReportedDonations, long ReportedMinor, long ReportedRefundedMinor, int Pending, int Mismatched, int AwaitingPayment);
+
+/// <summary>A donation that differs, as the monitor keeps it.</summary>
+public sealed record DonationState(Guid DonationId, string Ngo, string State);
 
 /// <summary>One donation whose reported money is not (yet) what was accepted.</summary>
 public sealed record DonationDifference(
@@ -32,11 +38,15 @@ public static class ReconciliationQuery
 {
     public const int DifferencesShown = 100;
 
-    private static string Compared(IQuerySession session, string? ngo, int graceSeconds, List<object> parameters)
+    /// <summary>
+    /// The comparison of every donation of <paramref name="ngo"/> (or of every NGO); with <paramref name="changes"/>, only of
+    /// the donations either side changed since its moment, and of its donations (the ones known to differ).
+    /// </summary>
+    private static string Compared(IQuerySession session, string? ngo, int graceSeconds, List<object> parameters, Changes? changes = null)
     {
         var accepted = session.DocumentStore.Options.Schema.For<AcceptedMoney>(true);
         var views = session.DocumentStore.Options.Schema.For<DonationView>(true);
-        string acceptedFilter = "", viewFilter = "";
+        string candidates = "", acceptedFilter = "", viewFilter = "";
         if (ngo is not null)
         {
             acceptedFilter = "where data->>'ngoId' = ?";
@@ -44,9 +54,23 @@ public static class ReconciliationQuery
             parameters.Add(ngo);
             parameters.Add(ngo);
         }
+        else if (changes is not null)
+        {
+            // Both sides' documents of each candidate: a refund stored today belongs with a payment stored last month.
+            candidates = $"""
+                candidates as (
+                  select {AcceptedDonation} as donation from {accepted} where mt_last_modified >= ?
+                  union select id from {views} where mt_last_modified >= ?
+                  union select unnest(?::uuid[])),
+                """;
+            acceptedFilter = $"where {AcceptedDonation} in (select donation from candidates)";
+            viewFilter = "where id in (select donation from candidates)";
+            parameters.AddRange([changes.Since, changes.Since, changes.Donations.ToArray()]);
+        }
         parameters.Add(graceSeconds);
         return $"""
-            with accepted as (
+            with {candidates}
+            accepted as (
               select data->>'donationId' as donation, min(data->>'ngoId') as ngo, min(data->>'provider') as provider,
                      min(data->>'providerTxId') as tx, min(data->>'currency') as currency, sum((data->>'amountMinor')::bigint) as amount,
                      sum((data->>'refundedMinor')::bigint) as refunded, bool_or(id like 'payment/%') as paid,
@@ -66,6 +90,23 @@ public static class ReconciliationQuery
                           else 'mismatched' end as state
               from accepted a full join reported r on r.donation = a.donation)
             """;
+    }
+
+    /// <summary>The accepted-money document's donation, as its index spells it (so the index serves).</summary>
+    private const string AcceptedDonation = "CAST(data ->> 'donationId' as uuid)";
+
+    /// <summary>What the monitor looks at between two full passes: what changed since <see cref="Since"/>, and <see cref="Donations"/>.</summary>
+    public sealed record Changes(DateTimeOffset Since, IReadOnlyCollection<Guid> Donations);
+
+    /// <summary>The donations of every NGO that differ (not matched), or only those among <paramref name="changes"/>; each with its NGO and state.</summary>
+    public static async Task<IReadOnlyList<DonationState>> DifferingAsync(IQuerySession session, int graceSeconds, Changes? changes, CancellationToken ct)
+    {
+        var parameters = new List<object>();
+        var compared = Compared(session, null, graceSeconds, parameters, changes);
+        return await session.AdvancedSql.QueryAsync<DonationState>($"""
+            {compared}
+            select jsonb_build_object('donationId', donation, 'ngo', ngo, 'state', state) from compared where state <> 'matched'
+            """, ct, [.. parameters]);
     }
 
     public static async Task<IReadOnlyList<ReconciliationRow>> RowsAsync(IQuerySession session, string? ngo, int graceSeconds, CancellationToken ct)

@@ -18,7 +18,7 @@ public static class ReportingStore
                 .Duplicate(d => d.NgoId).Duplicate(d => d.OccurredAt).Duplicate(d => d.Currency).Duplicate(d => d.AmountMinor)
                 .Duplicate(d => d.RefundedMinor).Duplicate(d => d.FeeMinor).Duplicate(d => d.AttributedMinor).Duplicate(d => d.Status)
                 .Duplicate(d => d.Reason).Duplicate(d => d.Provider).Duplicate(d => d.DonorId).Index(d => d.ProviderTxId)
-                .Index([d => d.NgoId, d => d.OccurredAt]);
+                .Index([d => d.NgoId, d => d.OccurredAt]).IndexLastModified();
             options.Schema.For<LedgerEntry>().Index(e => e.NgoId).Index(e => e.DonationId);
             options.Schema.For<NgoProfile>();
             options.Schema.For<CampaignView>().Index(c => c.NgoId);
@@ -28,7 +28,8 @@ public static class ReportingStore
             options.Schema.For<SpendEntry>().Index(s => s.NgoId);
             options.Schema.For<PayoutEntry>().Index(p => p.NgoId);
             options.Schema.For<ProviderView>().Index(p => p.NgoId);
-            options.Schema.For<AcceptedMoney>().Index(a => a.NgoId);
+            // Reconciliation's passes between full ones: what was stored since the last, and each donation's documents.
+            options.Schema.For<AcceptedMoney>().Index(a => a.NgoId).Index(a => a.DonationId).IndexLastModified();
             options.Schema.For<ErasedDonor>();
             options.Schema.For<ClickFact>().Index(c => c.NgoId).Index(c => c.PostId);
             options.Schema.For<WebhookEndpoint>().UseOptimisticConcurrency(true).Index(e => e.NgoId);
