@@ -23,6 +23,7 @@ public static class MartenSetup
     {
         var connectionString = WithConnectionDefaults(builder.Configuration.Required("ConnectionStrings:postgres"));
         var schema = builder.Configuration["Marten:Schema"] ?? defaultSchema;
+        var timing = DaemonTiming.From(builder.Configuration);
 
         // Registered before Marten's own hosted services so the schema exists before the daemon starts.
         builder.Services.AddHostedService<SchemaStartup>();
@@ -49,10 +50,15 @@ public static class MartenSetup
                 options.Projections.DaemonLockId = StableLockId(schema);
                 // The daemons look for new events every 100 ms when busy and 250 ms when quiet (Marten's defaults are 250 ms
                 // and 1 s): polling is part of every donation's end-to-end lag. The wait at a sequence gap (a rolled-back
-                // append) stays Marten's 3 s: at 0.5 s the fault suite lost events across a PostgreSQL restart with two
-                // instances, because a transaction holding reserved numbers was judged dead and its events were skipped.
+                // append) stays Marten's 3 s unless configured (DaemonTiming; docs/reliability.md, "Why a shorter gap wait
+                // lost events"): a gap is skipped only when PostgreSQL shows no live transaction that could fill it, which
+                // holds because Quick appends draw their sequence numbers inside the appending transaction.
                 options.Projections.FastPollingTime = TimeSpan.FromMilliseconds(100);
                 options.Projections.SlowPollingTime = TimeSpan.FromMilliseconds(250);
+                options.Projections.StaleSequenceThreshold = timing.GapWait;
+                options.Projections.UseTransactionEvidenceForGapSkipping = true;
+                options.Events.AppendMode = JasperFx.Events.EventAppendMode.QuickWithServerTimestamps;
+                options.Events.UseListenNotifyForEventAppends = timing.WakeOnAppend;
                 // Never skip an event a subscription could not handle: pause and retry instead.
                 options.Projections.Errors.SkipApplyErrors = false;
                 options.Projections.Errors.SkipSerializationErrors = false;
