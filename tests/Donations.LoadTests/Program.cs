@@ -5,7 +5,8 @@ using Donations.LoadTests;
 // dotnet run -c Release --project tests/Donations.LoadTests -- steady [donors per second] [seconds]
 // dotnet run -c Release --project tests/Donations.LoadTests -- burst [clicks] [visitors] [webhooks]
 // dotnet run -c Release --project tests/Donations.LoadTests -- export [rows]
-// dotnet run -c Release --project tests/Donations.LoadTests -- reconciliation [donations] [ngos] [donations stored a minute]
+// dotnet run -c Release --project tests/Donations.LoadTests -- render <web url> <ngo> <viewer key> [loads]   (the dashboard in Chromium)
+// dotnet run -c Release --project tests/Donations.LoadTests -- reconciliation [donations] [ngos] [donations stored a minute] [run of kept documents]
 // dotnet run -c Release --project tests/Donations.LoadTests -- faults [instances] [seconds of load per fault] [cluster]   (root; see infra/faults.sh)
 // dotnet run -c Release --project tests/Donations.LoadTests -- seed      (a year of a demo NGO into the running system of infra/run.sh)
 // Needs PostgreSQL and RabbitMQ (bash infra/up.sh) and the solution built in Release.
@@ -33,9 +34,13 @@ switch (command)
             Console.WriteLine($"| `{r.Route}` | {r.Small.P50Ms:N1} ms | {r.Small.P99Ms:N1} ms | {r.Large.P50Ms:N1} ms | {r.Large.P99Ms:N1} ms | {r.Ratio:N2} | " +
                               $"{(r.Large.P99Ms <= r.Target && r.Ratio <= 2 ? "met" : $"missed (p95 ≤ {r.Target:N0} ms, ratio ≤ 2)")} |");
         return 0;
+    case "render":
+        var render = await DashboardRender.MeasureAsync(new Uri(args[1]), args[2], args[3], args.Length > 4 ? int.Parse(args[4]) : 10);
+        Console.WriteLine($"Dashboard render, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: p50 {render.P50Ms:N0} ms, p95 {render.P95Ms:N0} ms over {render.Loads} loads");
+        return 0;
     case "reconciliation":
         await ReconciliationBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, args.Length > 2 ? int.Parse(args[2]) : 1_000,
-            args.Length > 3 ? int.Parse(args[3]) : 6_000);
+            args.Length > 3 ? int.Parse(args[3]) : 6_000, args.Length > 4 ? args[4] : null);
         return 0;
     case "export":
         var exportRows = args.Length > 1 ? int.Parse(args[1]) : 1_000_000;
@@ -105,6 +110,6 @@ switch (command)
                               $"{o.PaymentsMinor - o.RefundsMinor:N0} | {o.ReportedGross - o.ReportedRefunded:N0} | {o.Reconciliation} | {o.Stuck} | {o.InErrorQueues} | {o.Retries:N0} |");
         return outcomes.All(o => o.Passed) ? 0 : 1;
     default:
-        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks] | steady [rate] [seconds] | burst [clicks] [visitors] [webhooks] | export [rows] | reconciliation [donations] [ngos] [per minute] | faults [instances] [seconds] [cluster]");
+        Console.Error.WriteLine("Usage: Donations.LoadTests ingest [seconds] [clients] | reports [donations] [clicks] | steady [rate] [seconds] | burst [clicks] [visitors] [webhooks] | export [rows] | reconciliation [donations] [ngos] [per minute] | render <web url> <ngo> <key> [loads] | faults [instances] [seconds] [cluster]");
         return 2;
 }

@@ -31,12 +31,10 @@ public static class NgoZones
         options.Storage.ExtendedSchemaObjects.Add(zones);
     }
 
-    public static async Task<NgoZone> LoadAsync(IQuerySession session, string ngo, CancellationToken ct)
-    {
-        var found = await session.AdvancedSql.QueryAsync<string>(
-            $"select jsonb_build_array(zone, fact_zone) from {FactTables.Schema(session.DocumentStore)}.{Table} where ngo = ?", ct, ngo);
-        return found.Count == 0 ? NgoZone.Default : System.Text.Json.JsonSerializer.Deserialize<string[]>(found[0]) is [var chosen, var facts] ? new(chosen, facts) : NgoZone.Default;
-    }
+    public static async Task<NgoZone> LoadAsync(IQuerySession session, string ngo, CancellationToken ct) =>
+        (await session.AdvancedSql.QueryAsync<NgoZone>(
+            $"select jsonb_build_object('chosen', zone, 'facts', fact_zone) from {FactTables.Schema(session.DocumentStore)}.{Table} where ngo = ?", ct, ngo))
+        .SingleOrDefault() ?? NgoZone.Default;
 
     /// <summary>
     /// Queues the NGO's choice of <paramref name="zone"/> at <paramref name="at"/>; an older choice arriving late changes

@@ -12,7 +12,7 @@ public sealed class ReconciliationOptions
     public int IntervalSeconds { get; set; } = 60;
 
     /// <summary>How often the monitor compares every donation rather than what changed (<see cref="ReconciliationScan"/>).</summary>
-    public int FullPassMinutes { get; set; } = 60;
+    public int FullPassMinutes { get; set; } = 360;
 }
 
 /// <summary>Accepted and reported money of one NGO (or every NGO), provider and currency.</summary>

@@ -151,7 +151,7 @@ public class SetupPagesTests(DonationsSystem system)
     [Fact]
     public async Task A_manager_chooses_the_NGO_s_time_zone_and_the_reports_count_today_there()
     {
-        // A zone whose date differs from Moscow's (and from the browser's, UTC) right now: the page cannot pass on either.
+        // A zone whose date differs from Moscow's (the NGO's default and the test browser's zone) right now: the page cannot pass by either.
         var zone = DateTime.UtcNow.Hour is >= 10 and < 21 ? "Pacific/Kiritimati" : "Pacific/Honolulu";
         var ngo = await Scenario.NewNgoAsync(system);
         await using var app = await AppBrowser.OpenAsync(system.Web.BaseAddress);
