@@ -93,4 +93,25 @@ public class ReportMoneyTests(DonationsSystem system)
         var differences = report["differences"]!.AsArray().Select(d => d!.Str("providerTxId")).Order().ToList();
         Assert.Equal(["tx-early", "tx-early-2"], differences);
     }
+    [Fact]
+    public async Task Daily_by_post_with_top_keeps_the_posts_that_raised_most_and_sums_the_rest_as_one_line()
+    {
+        var ngo = await Scenario.NewNgoAsync(system);
+        var raised = new Dictionary<string, long> { ["wall-6102_1"] = 500_00, ["wall-6102_2"] = 300_00, ["wall-6102_3"] = 100_00, ["wall-6102_4"] = 50_00 };
+        foreach (var (post, amount) in raised)
+        {
+            var click = await ngo.ClickAsync(await ngo.CreateLinkAsync(await ngo.RegisterPostAsync(post, "top")));
+            await ngo.PostGenericAsync(Scenario.DonationBody($"tx-top-{post}", amount, click));
+        }
+        foreach (var post in raised.Keys) await ngo.DonationAsync($"tx-top-{post}", "attributed");
+
+        var lines = (await Get(ngo, "daily?by=post&top=2"))["byKey"]!.AsArray().Select(l => (Key: l!.Str("key"), Minor: l!.Long("attributedMinor")))
+            .GroupBy(l => l.Key).ToDictionary(g => g.Key, g => g.Sum(l => l.Minor)); // a donation made just before midnight may fall on the next day
+        var largest = raised.OrderByDescending(r => r.Value).Take(2).ToList();
+        var expected = largest.ToDictionary(r => r.Key, r => r.Value);
+        expected[""] = raised.Values.Sum() - largest.Sum(r => r.Value);
+        Assert.Equal(expected.OrderBy(e => e.Key), lines.OrderBy(e => e.Key));
+        Assert.Equal(raised.Count, (await Get(ngo, "daily?by=post"))["byKey"]!.AsArray().Select(l => l!.Str("key")).Distinct().Count());
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await ngo.Reporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/daily?by=post&top=0")).StatusCode);
+    }
 }

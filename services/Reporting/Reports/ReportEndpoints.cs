@@ -161,17 +161,23 @@ public static class ReportEndpoints
                 f.Donations.ToString(), f.Donors.ToString(), f.Deadline.ToString("O"), f.Status,
             }));
 
-    private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
+    private static Task<IResult> Daily([AsParameters] ReportParameters p, string? by, string? top, IQuerySession session, CancellationToken ct) => Run(p, session, ct, async sql =>
     {
         if (by is not (null or FactDims.Post or FactDims.Campaign or FactDims.Fundraiser)) return Problems.BadRequest("'by' is 'post', 'campaign' or 'fundraiser'.");
+        if (top is not null && (!int.TryParse(top, out var most) || most is < 1 or > 100)) return Problems.BadRequest("'top' must be a whole number from 1 to 100.");
         var days = await sql.RowsAsync<DayRow>($"""
             select jsonb_build_object('day', day::text, 'currency', currency, 'grossMinor', sum(gross), 'refundedMinor', sum(refunded),
                                       'attributedMinor', sum(attributed), 'donations', sum(donations))
             from {sql.Rows([FactDims.Donation], byDay: true)} x group by day, currency having sum(donations) > 0 order by day, currency
             """, ct);
+        // With top: per currency the keys that raised most in the period, the rest as one line with key '' (a chart's "others").
         IReadOnlyList<DayKeyRow> byKey = by is null ? [] : await sql.RowsAsync<DayKeyRow>($"""
-            select jsonb_build_object('day', day::text, 'key', key, 'currency', currency, 'attributedMinor', sum(attributed))
-            from {Keyed(sql, by, byDay: true)} x group by day, key, currency having sum(donations) > 0 order by day, key, currency
+            with k as (select day, key, currency, sum(attributed) as attributed from {Keyed(sql, by, byDay: true)} x group by day, key, currency having sum(donations) > 0),
+            ranked as (select key, currency, row_number() over (partition by currency order by sum(attributed) desc, key) as place from k group by key, currency)
+            select jsonb_build_object('day', day::text, 'key', shown, 'currency', currency, 'attributedMinor', sum(attributed))
+            from (select k.day, {(top is null ? "k.key" : $"case when r.place <= {int.Parse(top)} then k.key else '' end")} as shown, k.currency, k.attributed
+                  from k join ranked r using (key, currency)) x
+            group by day, shown, currency order by day, shown, currency
             """, ct);
         var report = new DailyReport(days.Select(DayTotals.Of).ToList(), byKey);
         if (!sql.Query.Csv) return TypedResults.Ok(report);

@@ -14,7 +14,7 @@ const messages = {
     title: "Сводка", period: "Период", net: "Чистыми", gross: "Получено", refunded: "Возвраты", fee: "Комиссии", attributed: "Атрибутировано",
     unattributed: "Не атрибутировано ({share})", donations: "Пожертвований", none: "Пожертвований за период нет.",
     reasons: "Неатрибутированные — почему", allAttributed: "Все пожертвования атрибутированы.", reasonLine: "{reason}: {money}, пожертвований: {count}",
-    daily: "Деньги по дням", byPost: "по постам", byCampaign: "по кампаниям", noDaily: "Нет атрибутированных денег за период.", chartCurrency: "Валюта графика: {currency}",
+    daily: "Деньги по дням", dailyLast: "Деньги по дням за последние {days} дн.", others: "Остальные", byPost: "по постам", byCampaign: "по кампаниям", noDaily: "Нет атрибутированных денег за период.", chartCurrency: "Валюта графика: {currency}",
     fundraisers: "Сборы", noFundraisers: "Сборов нет.", fundraiserLine: "{title}: {raised} из {goal} ({percent}%)", fundraiserStatus: "{status}, до {deadline}, доноров: {donors}",
     posts: "Посты, их воронка и деньги — на странице «Воронка постов».", postsLink: "Открыть",
     compare: "{current} против {previous}", compareLast: "Последние {days} дн. против {days} дн. до них", previous: "Раньше", change: "Изменение",
@@ -24,7 +24,7 @@ const messages = {
     title: "Summary", period: "Period", net: "Net", gross: "Received", refunded: "Refunds", fee: "Fees", attributed: "Attributed",
     unattributed: "Unattributed ({share})", donations: "Donations", none: "No donations in this period.",
     reasons: "Unattributed — why", allAttributed: "Every donation is attributed.", reasonLine: "{reason}: {money}, donations: {count}",
-    daily: "Money by day", byPost: "by post", byCampaign: "by campaign", noDaily: "No attributed money in this period.", chartCurrency: "Chart currency: {currency}",
+    daily: "Money by day", dailyLast: "Money by day, the last {days} days", others: "Others", byPost: "by post", byCampaign: "by campaign", noDaily: "No attributed money in this period.", chartCurrency: "Chart currency: {currency}",
     fundraisers: "Fundraisers", noFundraisers: "No fundraisers.", fundraiserLine: "{title}: {raised} of {goal} ({percent}%)", fundraiserStatus: "{status}, until {deadline}, donors: {donors}",
     posts: "Posts, their funnel and money are on the Post funnel page.", postsLink: "Open",
     compare: "{current} against {previous}", compareLast: "The last {days} days against the {days} days before", previous: "Before", change: "Change",
@@ -40,9 +40,9 @@ async function render(ctx: Ctx): Promise<void> {
     body.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
     try {
       const [summary, daily, fundraisers] = await Promise.all([
-        api.get<Summary>("reports/summary", period), api.get<Daily>("reports/daily", { ...period, by: by.value }),
+        api.get<Summary>("reports/summary", period), api.get<Daily>("reports/daily", { ...chartPeriod(ctx, period), by: by.value, top: chartSeries }),
         api.get<Fundraiser[]>("reports/fundraisers", period)]);
-      body.replaceChildren(totals(ctx, summary), await comparison(ctx, period), reasons(ctx, summary), dailyChart(ctx, daily, by),
+      body.replaceChildren(totals(ctx, summary), await comparison(ctx, period), reasons(ctx, summary), dailyChart(ctx, daily, by, period),
         fundraiserBars(ctx, fundraisers),
         el("section", { class: "card" }, el("p", {}, t("posts"), " ", el("a", { href: "#/reports/funnel", "data-testid": "posts-link" }, t("postsLink")))));
       document.body.dataset.loaded = "true";
@@ -125,9 +125,19 @@ function reasons(ctx: Ctx, summary: Summary): HTMLElement {
   return el("section", { class: "card" }, el("h2", {}, t("reasons")), box);
 }
 
-function dailyChart(ctx: Ctx, daily: Daily, by: HTMLSelectElement): HTMLElement {
+/** The chart's days: the period chosen, or the last {@link chartDays} — a year of daily bars per post is neither readable nor cheap. */
+const chartDays = 90, chartSeries = 7;
+
+function chartPeriod(ctx: Ctx, period: Period): Period {
+  if (period.from !== "" || period.to !== "") return period;
+  const to = ngoDay(ctx, Date.now());
+  return { from: iso(Date.parse(to) - (chartDays - 1) * day), to };
+}
+
+function dailyChart(ctx: Ctx, daily: Daily, by: HTMLSelectElement, period: Period): HTMLElement {
   const { t, format } = ctx;
-  const section = el("section", { class: "card", "data-testid": "daily-chart" }, el("h2", {}, t("daily"), " ", by));
+  const title = period.from !== "" || period.to !== "" ? t("daily") : t("dailyLast", { days: chartDays });
+  const section = el("section", { class: "card", "data-testid": "daily-chart" }, el("h2", {}, title, " ", by));
   const rows = daily.byKey;
   if (rows.length === 0) { section.append(el("p", {}, t("noDaily"))); return section; }
   // One chart per currency, never a sum across currencies.
@@ -139,7 +149,7 @@ function dailyChart(ctx: Ctx, daily: Daily, by: HTMLSelectElement): HTMLElement 
     const byDayAndKey = new Map(mine.map((r) => [`${r.day}|${r.key}`, r.attributedMinor]));
     section.append(el("h3", {}, t("chartCurrency", { currency })), ctx.chart({
       type: "bar", stacked: true, labels: days.map((d) => format.date(d)), testid: `daily-canvas-${currency}`,
-      datasets: keys.map((key) => ({ label: key, data: days.map((day) => m.value(byDayAndKey.get(`${day}|${key}`) ?? 0)) })),
+      datasets: keys.map((key) => ({ label: key === "" ? t("others") : key, data: days.map((day) => m.value(byDayAndKey.get(`${day}|${key}`) ?? 0)) })),
       formatValue: m.label,
     }), el("p", { class: "muted", "data-testid": `daily-days-${currency}`, "data-days": days.length, "data-keys": keys.length }));
   }
