@@ -7,7 +7,8 @@ namespace Donations.Reporting.Facts;
 
 /// <summary>
 /// Keeps the click tables reports read (<see cref="FactTables"/>: <c>rpt_clicks</c>, <c>rpt_click_days</c>,
-/// <c>rpt_click_people</c>, <c>rpt_click_people_counts</c>) in step with the clicks Reporting stores, in the same session
+/// <c>rpt_click_people</c>, <c>rpt_click_people_counts</c>, <c>rpt_click_totals</c>, <c>rpt_click_firsts</c>,
+/// <c>rpt_click_people_days</c>) in step with the clicks Reporting stores, in the same session
 /// and so the same transaction. A click is counted once: only the first insert of its id adds to the rollups, so a
 /// redelivered click (or one written by two instances at once) changes nothing.
 /// </summary>
@@ -25,7 +26,9 @@ public static class ClickFacts
 
     /// <summary>
     /// The one statement that writes clicks (a JSON array, the parameter <paramref name="parameter"/>) and their rollups
-    /// into the tables named with <paramref name="suffix"/> (the live ones, or a rebuild's).
+    /// into the tables named with <paramref name="suffix"/> (the live ones, or a rebuild's). A person's first click on
+    /// a post only moves earlier: the row it updates keeps the day it moved from (<c>prev_day</c>), so that the people
+    /// counted per first day move with it.
     /// </summary>
     public static string UpsertSql(string s, string suffix = "", string parameter = "?") => $"""
         with c as (
@@ -43,10 +46,24 @@ public static class ClickFacts
           insert into {s}.{FactTables.ClickPeople}{suffix} (ngo, post, visitor)
           select distinct ngo, post, visitor from c where not bot order by 1, 2, 3
           on conflict (ngo, post, visitor) do nothing
-          returning ngo, post)
-        insert into {s}.{FactTables.ClickPeopleCounts}{suffix} as t (ngo, post, people)
-        select ngo, post, count(*) from people group by 1, 2 order by 1, 2
-        on conflict (ngo, post) do update set people = t.people + excluded.people
+          returning ngo, post),
+        counts as (
+          insert into {s}.{FactTables.ClickPeopleCounts}{suffix} as t (ngo, post, people)
+          select ngo, post, count(*) from people group by 1, 2 order by 1, 2
+          on conflict (ngo, post) do update set people = t.people + excluded.people),
+        totals as (
+          insert into {s}.{FactTables.ClickTotals}{suffix} as t (ngo, post, humans, bots, paid)
+          select ngo, post, count(*) filter (where not bot), count(*) filter (where bot), count(*) filter (where paid) from c group by 1, 2 order by 1, 2
+          on conflict (ngo, post) do update set humans = t.humans + excluded.humans, bots = t.bots + excluded.bots, paid = t.paid + excluded.paid),
+        firsts as (
+          insert into {s}.{FactTables.ClickFirsts}{suffix} as t (ngo, post, visitor, first_at, day, prev_day)
+          select ngo, post, visitor, min(clicked_at), (array_agg(day order by clicked_at))[1], null::date from c where not bot group by 1, 2, 3 order by 1, 2, 3
+          on conflict (ngo, post, visitor) do update set prev_day = t.day, first_at = excluded.first_at, day = excluded.day where excluded.first_at < t.first_at
+          returning t.ngo, t.post, t.day, t.prev_day)
+        insert into {s}.{FactTables.ClickPeopleDays}{suffix} as t (ngo, post, day, people)
+        select ngo, post, day, sum(n) from (select ngo, post, day, 1 as n from firsts union all select ngo, post, prev_day, -1 from firsts where prev_day is not null) x
+        group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
+        on conflict (ngo, post, day) do update set people = t.people + excluded.people
         """;
 }
 

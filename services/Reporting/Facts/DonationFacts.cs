@@ -122,13 +122,67 @@ public static class DonationFacts
               insert into {s}.{FactTables.Donors}{suffix} as t (ngo, dim, key, donor, donations)
               select ngo, dim, key, donor, delta from changed order by 1, 2, 3, 4
               on conflict (ngo, dim, key, donor) do update set donations = t.donations + excluded.donations
-              returning t.ngo, t.dim, t.key, t.donor, t.donations)
-            insert into {s}.{FactTables.DonorCounts}{suffix} as t (ngo, dim, key, donors)
-            select d.ngo, d.dim, d.key, sum(case when d.donations > 0 and d.donations - c.delta <= 0 then 1 when d.donations <= 0 and d.donations - c.delta > 0 then -1 else 0 end)
-            from donors d join changed c using (ngo, dim, key, donor) group by 1, 2, 3 order by 1, 2, 3
-            on conflict (ngo, dim, key) do update set donors = t.donors + excluded.donors
+              returning t.ngo, t.dim, t.key, t.donor, t.donations),
+            counts as (
+              insert into {s}.{FactTables.DonorCounts}{suffix} as t (ngo, dim, key, donors)
+              select d.ngo, d.dim, d.key, sum(case when d.donations > 0 and d.donations - c.delta <= 0 then 1 when d.donations <= 0 and d.donations - c.delta > 0 then -1 else 0 end)
+              from donors d join changed c using (ngo, dim, key, donor) group by 1, 2, 3 order by 1, 2, 3
+              on conflict (ngo, dim, key) do update set donors = t.donors + excluded.donors),
+            {DonorSql(s, suffix)}
             """;
     }
+
+    /// <summary>
+    /// The CTEs (after <c>f</c>, the fact rows written) that keep the distinct donors of posts and fundraisers countable
+    /// at any recorded moment and by any deadline. Each donor's row in <c>rpt_donor_history</c> gets this write's changes
+    /// (entries: recorded_at, occurred_at, day, currency, donation, ±donations); the upsert returns the entries before
+    /// and after, read from the row it locked (so concurrent writers stay exact), and the difference between the two
+    /// is written: the moments a donor starts (+1) or stops (−1) counting, per moment and per UTC day recorded, and the
+    /// first moment of a donation that counts now, per currency.
+    /// </summary>
+    private static string DonorSql(string s, string suffix) => $"""
+        changes as (
+          select ngo, dim, key, donor, jsonb_agg(jsonb_build_array(recorded_at, occurred_at, day, currency, donation, n) order by recorded_at, donation) as entries
+          from (select ngo, dim, key, donor, recorded_at, occurred_at, day, currency, donation, sum(donations) as n from f
+                where dim in ({string.Join(", ", FactTables.DonorDims.Select(d => $"'{d}'"))}) group by 1, 2, 3, 4, 5, 6, 7, 8, 9 having sum(donations) <> 0) x
+          group by 1, 2, 3, 4),
+        history as (
+          insert into {s}.{FactTables.DonorHistory}{suffix} as t (ngo, dim, key, donor, entries, previous)
+          select ngo, dim, key, donor, entries, '[]'::jsonb from changes order by 1, 2, 3, 4
+          on conflict (ngo, dim, key, donor) do update set previous = t.entries, entries = t.entries || excluded.entries
+          returning t.ngo, t.dim, t.key, t.donor, t.entries, t.previous),
+        sides as (
+          select h.ngo, h.dim, h.key, h.donor, 1 as sign, e.v from history h cross join lateral jsonb_array_elements(h.entries) as e(v)
+          union all select h.ngo, h.dim, h.key, h.donor, -1, e.v from history h cross join lateral jsonb_array_elements(h.previous) as e(v)),
+        points as (
+          select ngo, dim, key, donor, sign, (v->>0)::timestamptz as at, sum((v->>5)::int) as d from sides group by 1, 2, 3, 4, 5, 6),
+        runs as (
+          select ngo, dim, key, sign, at, d, sum(d) over (partition by ngo, dim, key, donor, sign order by at) as run from points),
+        turns as (
+          select ngo, dim, key, at, sum(sign * ((run > 0)::int - (run - d > 0)::int)) as donors from runs group by 1, 2, 3, 4
+          having sum(sign * ((run > 0)::int - (run - d > 0)::int)) <> 0),
+        moments as (
+          insert into {s}.{FactTables.DonorMoments}{suffix} as t (ngo, dim, key, recorded_at, donors)
+          select ngo, dim, key, at, donors from turns order by 1, 2, 3, 4
+          on conflict (ngo, dim, key, recorded_at) do update set donors = t.donors + excluded.donors),
+        recorded as (
+          insert into {s}.{FactTables.DonorRecorded}{suffix} as t (ngo, dim, key, recorded_day, donors)
+          select ngo, dim, key, (at at time zone 'UTC')::date, sum(donors) from turns group by 1, 2, 3, 4 having sum(donors) <> 0 order by 1, 2, 3, 4
+          on conflict (ngo, dim, key, recorded_day) do update set donors = t.donors + excluded.donors),
+        counted as (
+          select ngo, dim, key, donor, sign, v->>3 as currency, (v->>1)::timestamptz as occurred_at, (v->>2)::date as day from sides
+          where dim = '{FactDims.Fundraiser}' group by ngo, dim, key, donor, sign, v->>3, v->>4, v->>1, v->>2 having sum((v->>5)::int) > 0),
+        firsts as (
+          select ngo, dim, key, donor, currency, min(occurred_at) filter (where sign = 1) as first_at,
+                 (array_agg(day order by occurred_at) filter (where sign = 1))[1] as day, bool_or(sign = 1) as counts
+          from counted group by 1, 2, 3, 4, 5),
+        gone as (
+          delete from {s}.{FactTables.DonorFirsts}{suffix} t using firsts x
+          where not x.counts and t.ngo = x.ngo and t.dim = x.dim and t.key = x.key and t.currency = x.currency and t.donor = x.donor)
+        insert into {s}.{FactTables.DonorFirsts}{suffix} as t (ngo, dim, key, currency, donor, first_at, day)
+        select ngo, dim, key, currency, donor, first_at, day from firsts where counts order by 1, 2, 3, 4, 5
+        on conflict (ngo, dim, key, currency, donor) do update set first_at = excluded.first_at, day = excluded.day
+        """;
 }
 
 /// <summary>One fact row as written (JSON names match the SQL record's columns).</summary>

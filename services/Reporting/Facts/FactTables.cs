@@ -12,17 +12,28 @@ namespace Donations.Reporting.Facts;
 /// distinct donors behind each post, campaign and fundraiser. A key is a dimension (<see cref="FactDims"/>) and its id.
 /// Clicks (<see cref="ClickFacts"/>): <c>rpt_clicks</c> one narrow row per click, <c>rpt_click_days</c> per NGO, post and
 /// local day, <c>rpt_click_people</c>/<c>rpt_click_people_counts</c> the distinct people behind each post's human clicks.
+/// Distinct donors and people at a past moment or by a deadline, at a cost that does not grow with the NGO's gifts
+/// (<see cref="DonorDims"/>): <c>rpt_donor_history</c> keeps per post/fundraiser and donor the donor's changes,
+/// from which <c>rpt_donor_moments</c>/<c>rpt_donor_recorded</c> count when (recorded time) a donor starts or stops
+/// counting, and <c>rpt_donor_firsts</c> the first moment (occurred time) a donor counts, per currency;
+/// <c>rpt_click_totals</c> all-time clicks per post, <c>rpt_click_firsts</c>/<c>rpt_click_people_days</c> the day of
+/// each person's first click on a post.
 /// </summary>
 public static class FactTables
 {
     public const string Facts = "rpt_facts", Days = "rpt_days", Totals = "rpt_totals", Donors = "rpt_donors", DonorCounts = "rpt_donor_counts";
     public const string Clicks = "rpt_clicks", ClickDays = "rpt_click_days", ClickPeople = "rpt_click_people", ClickPeopleCounts = "rpt_click_people_counts";
+    public const string DonorHistory = "rpt_donor_history", DonorMoments = "rpt_donor_moments", DonorRecorded = "rpt_donor_recorded", DonorFirsts = "rpt_donor_firsts";
+    public const string ClickTotals = "rpt_click_totals", ClickFirsts = "rpt_click_firsts", ClickPeopleDays = "rpt_click_people_days";
+
+    /// <summary>The dimensions whose donors reports count at a past moment or by a deadline (posts, fundraisers).</summary>
+    public static readonly string[] DonorDims = [FactDims.Post, FactDims.Fundraiser];
 
     /// <summary>The tables of money, in the order a writer locks them.</summary>
-    public static readonly string[] Money = [Facts, Days, Totals, Donors, DonorCounts];
+    public static readonly string[] Money = [Facts, Days, Totals, Donors, DonorCounts, DonorHistory, DonorMoments, DonorRecorded, DonorFirsts];
 
     /// <summary>The tables of clicks, in the order a writer locks them.</summary>
-    public static readonly string[] ClickTables = [Clicks, ClickDays, ClickPeople, ClickPeopleCounts];
+    public static readonly string[] ClickTables = [Clicks, ClickDays, ClickPeople, ClickPeopleCounts, ClickTotals, ClickFirsts, ClickPeopleDays];
 
     public static readonly string[] All = [.. Money, .. ClickTables];
 
@@ -56,6 +67,8 @@ public static class FactTables
         days.AddColumn("recorded_day", "date").AsPrimaryKey();
         Dimensions(days, key: true);
         Measures(days);
+        // A key's days (a fundraiser by its deadline, asOf over one dimension) without reading the NGO's other keys.
+        days.Indexes.Add(new IndexDefinition($"{Days}_key") { Columns = ["ngo", "dim", "key", "recorded_day", "day"] });
 
         var totals = new Table(Name(schema, Totals));
         totals.AddColumn<string>("ngo").AsPrimaryKey();
@@ -104,7 +117,53 @@ public static class FactTables
         peopleCounts.AddColumn<string>("post").AsPrimaryKey();
         peopleCounts.AddColumn<long>("people").NotNull();
 
-        options.Storage.ExtendedSchemaObjects.AddRange([facts, days, totals, donors, counts, clicks, clickDays, people, peopleCounts]);
+        // A donor's changes per post/fundraiser (entries: recorded_at, occurred_at, day, currency, donation, ±donations),
+        // and what they were before the last write, so a writer derives what changed from the row it has locked.
+        var history = new Table(Name(schema, DonorHistory));
+        foreach (var name in new[] { "ngo", "dim", "key", "donor" }) history.AddColumn<string>(name).AsPrimaryKey();
+        history.AddColumn("entries", "jsonb").NotNull();
+        history.AddColumn("previous", "jsonb").NotNull();
+
+        // +1 when a donor starts counting for a key (recorded time), -1 when it stops: per moment and per UTC day.
+        var moments = new Table(Name(schema, DonorMoments));
+        foreach (var name in new[] { "ngo", "dim", "key" }) moments.AddColumn<string>(name).AsPrimaryKey();
+        moments.AddColumn("recorded_at", "timestamptz").AsPrimaryKey();
+        moments.AddColumn<int>("donors").NotNull();
+        moments.Indexes.Add(new IndexDefinition($"{DonorMoments}_recorded") { Columns = ["ngo", "dim", "recorded_at"] });
+
+        var recorded = new Table(Name(schema, DonorRecorded));
+        foreach (var name in new[] { "ngo", "dim", "key" }) recorded.AddColumn<string>(name).AsPrimaryKey();
+        recorded.AddColumn("recorded_day", "date").AsPrimaryKey();
+        recorded.AddColumn<int>("donors").NotNull();
+
+        // Per key, currency and donor, the first moment (and local day) of a donation that counts now.
+        var firsts = new Table(Name(schema, DonorFirsts));
+        foreach (var name in new[] { "ngo", "dim", "key", "currency", "donor" }) firsts.AddColumn<string>(name).AsPrimaryKey();
+        firsts.AddColumn("first_at", "timestamptz").NotNull();
+        firsts.AddColumn("day", "date").NotNull();
+        firsts.Indexes.Add(new IndexDefinition($"{DonorFirsts}_first") { Columns = ["ngo", "dim", "key", "currency", "first_at"] });
+
+        var clickTotals = new Table(Name(schema, ClickTotals));
+        clickTotals.AddColumn<string>("ngo").AsPrimaryKey();
+        clickTotals.AddColumn<string>("post").AsPrimaryKey();
+        foreach (var name in new[] { "humans", "bots", "paid" }) clickTotals.AddColumn<long>(name).NotNull();
+
+        // A person's first human click on a post (prev_day: the first day before the last write moved it earlier).
+        var clickFirsts = new Table(Name(schema, ClickFirsts));
+        foreach (var name in new[] { "ngo", "post", "visitor" }) clickFirsts.AddColumn<string>(name).AsPrimaryKey();
+        clickFirsts.AddColumn("first_at", "timestamptz").NotNull();
+        clickFirsts.AddColumn("day", "date").NotNull();
+        clickFirsts.AddColumn("prev_day", "date");
+        clickFirsts.Indexes.Add(new IndexDefinition($"{ClickFirsts}_day") { Columns = ["ngo", "day", "first_at"] });
+
+        var peopleDays = new Table(Name(schema, ClickPeopleDays));
+        peopleDays.AddColumn<string>("ngo").AsPrimaryKey();
+        peopleDays.AddColumn<string>("post").AsPrimaryKey();
+        peopleDays.AddColumn("day", "date").AsPrimaryKey();
+        peopleDays.AddColumn<long>("people").NotNull();
+
+        options.Storage.ExtendedSchemaObjects.AddRange([facts, days, totals, donors, counts, history, moments, recorded, firsts,
+            clicks, clickDays, people, peopleCounts, clickTotals, clickFirsts, peopleDays]);
     }
 
     // Weasel 9's replacement constructor takes an identifier-usage flag whose default is this one's behaviour.

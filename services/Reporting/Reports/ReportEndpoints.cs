@@ -117,7 +117,7 @@ public static class ReportEndpoints
     private static async Task<IResult> Fundraiser(string id, [AsParameters] ReportParameters p, IQuerySession session, TimeProvider clock, CancellationToken ct) =>
         await Run(p, session, ct, async sql =>
         {
-            var line = (await FundraiserLinesAsync(sql, session, clock, ct)).FirstOrDefault(f => f.FundraiserId == id);
+            var line = (await FundraiserLinesAsync(sql, session, clock, ct, only: id)).FirstOrDefault();
             return line is null ? Problems.NotFound($"NGO '{p.Ngo}' has no fundraiser '{id}'.") : sql.Query.Csv ? FundraisersCsv([line]) : TypedResults.Ok(line);
         });
 
@@ -125,23 +125,22 @@ public static class ReportEndpoints
     /// Goal against money raised net of refunds, counting donations made by the deadline — even those reported after
     /// it — and every refund, whenever it came.
     /// </summary>
-    internal static async Task<IReadOnlyList<FundraiserLine>> FundraiserLinesAsync(ReportSql sql, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IReadOnlyList<FundraiserLine>> FundraiserLinesAsync(ReportSql sql, IQuerySession session, TimeProvider clock, CancellationToken ct, string? only = null)
     {
         var fundraisers = await session.Query<FundraiserView>().Where(x => x.NgoId == sql.Query.Ngo).OrderBy(x => x.Deadline).ToListAsync(ct);
-        var raised = new Dictionary<string, CreditRow>();
-        foreach (var f in fundraisers)
-        {
-            // In the fundraiser's currency, made by its deadline.
-            var row = (await sql.RowsAsync<CreditRow>($"""
-                select jsonb_build_object('key', {ReportSql.Literal(f.FundraiserId)}, 'currency', {ReportSql.Literal(f.Currency)},
-                         'attributedMinor', coalesce((select sum(attributed) from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true)} x
-                                                      where currency = {ReportSql.Literal(f.Currency)} having sum(donations) > 0), 0),
-                         'donations', coalesce((select sum(donations) from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true)} x
-                                                where currency = {ReportSql.Literal(f.Currency)}), 0),
-                         'donors', coalesce((select sum(donors) from {sql.Donors(FactDims.Fundraiser, f.FundraiserId, f.Currency, f.Deadline)} d), 0))
-                """, ct)).Single();
-            raised[f.FundraiserId] = row;
-        }
+        if (only is not null) fundraisers = fundraisers.Where(f => f.FundraiserId == only).ToList();
+        // One statement for every fundraiser: in its currency, made by its deadline.
+        var each = fundraisers.Select(f => $"""
+            select {ReportSql.Literal(f.FundraiserId)} as key, {ReportSql.Literal(f.Currency)} as currency,
+                   case when m.n > 0 then m.a else 0 end as attributed, coalesce(m.n, 0) as donations,
+                   coalesce((select sum(donors) from {sql.Donors(FactDims.Fundraiser, f.FundraiserId, f.Currency, f.Deadline)} d), 0) as donors
+            from (select sum(attributed) as a, sum(donations) as n
+                  from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true)} x where currency = {ReportSql.Literal(f.Currency)}) m
+            """).ToList();
+        var raised = each.Count == 0 ? new Dictionary<string, CreditRow>() : (await sql.RowsAsync<CreditRow>($"""
+            select jsonb_build_object('key', key, 'currency', currency, 'attributedMinor', attributed, 'donations', donations, 'donors', donors)
+            from ({string.Join(" union all ", each)}) r
+            """, ct)).ToDictionary(r => r.Key);
         var now = sql.Query.AsOf ?? clock.GetUtcNow();
         return fundraisers.Select(f =>
         {

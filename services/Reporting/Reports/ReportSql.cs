@@ -81,12 +81,33 @@ public sealed class ReportSql
         return $"({string.Join(" union all ", parts)})";
     }
 
-    /// <summary>Distinct donors behind each key of <paramref name="dim"/> (across currencies unless <paramref name="currency"/>), as <c>(key, donors)</c>.</summary>
+    /// <summary>
+    /// Distinct donors behind each key of <paramref name="dim"/> (across currencies unless <paramref name="currency"/>), as
+    /// <c>(key, donors)</c>, for donations made by <paramref name="until"/> (inclusive). All time: the counts. asOf: the
+    /// days recorded before asOf's UTC day and that day's moments a donor started or stopped counting. By a deadline
+    /// in one currency: the donors whose first donation that counts was made by then. A period (or a deadline with
+    /// asOf): the fact rows of the period, grouped per donor — the one case whose cost grows with the period's credits.
+    /// </summary>
     public string Donors(string dim, string? key = null, string? currency = null, DateTimeOffset? until = null)
     {
         var where = $"ngo = {Ngo} and dim = {Literal(dim)}{(key is null ? "" : $" and key = {Literal(key)}")}";
         if (currency is null && until is null && Query is { AsOf: null, From: null, To: null })
             return $"(select key, donors from {_schema}.{FactTables.DonorCounts} where {where})";
+        if (currency is null && until is null && Query is { AsOf: { } asOf, From: null, To: null } && FactTables.DonorDims.Contains(dim))
+        {
+            var recordedDay = Date(DateOnly.FromDateTime(asOf.UtcDateTime));
+            return $"""
+                (select key, sum(donors) as donors from (
+                   select key, donors from {_schema}.{FactTables.DonorRecorded} where {where} and recorded_day < {recordedDay}
+                   union all select key, donors from {_schema}.{FactTables.DonorMoments}
+                   where {where} and recorded_at >= {recordedDay}::timestamp at time zone 'UTC' and recorded_at <= {Moment(asOf)}) x group by key)
+                """;
+        }
+        if (currency is not null && until is { } deadline && Query is { AsOf: null, From: null, To: null } && dim == FactDims.Fundraiser)
+            return $"""
+                (select key, count(*) as donors from {_schema}.{FactTables.DonorFirsts}
+                 where {where} and currency = {Literal(currency)} and first_at <= {Moment(deadline)} group by key)
+                """;
         var day = NgoZone ? "day" : Day("occurred_at");
         return $"""
             (select key, count(*) as donors from (
@@ -98,18 +119,18 @@ public sealed class ReportSql
 
     /// <summary>
     /// Clicks per post for the period and asOf (clicks made by then), as <c>(key, humans, bots, paid, people)</c>. All
-    /// time: the day rollup and the people counts. A period: the rollup's whole days (asOf's own day from the click
-    /// rows), and the distinct people of the click rows in the period. Another zone: the click rows.
+    /// time: the totals and the people counts. asOf: the rollup's days before asOf's (its own day from the click rows),
+    /// people from the days of their first clicks. A period: the rollup's days, and the distinct people of the click
+    /// rows in the period (a cost that grows with the period's clicks). Another zone: the click rows.
     /// </summary>
     public string Clicks()
     {
         var clicks = $"{_schema}.{FactTables.Clicks}";
         var clickDays = $"{_schema}.{FactTables.ClickDays}";
-        if (NgoZone && Query is { AsOf: null, From: null, To: null })
+        if (Query is { AsOf: null, From: null, To: null })
             return $"""
-                (select d.post as key, d.humans, d.bots, d.paid, coalesce(p.people, 0) as people
-                 from (select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {clickDays} where ngo = {Ngo} group by post) d
-                 left join {_schema}.{FactTables.ClickPeopleCounts} p on p.ngo = {Ngo} and p.post = d.post)
+                (select d.post as key, d.humans, d.bots, d.paid, coalesce(p.people, 0) as people from {_schema}.{FactTables.ClickTotals} d
+                 left join {_schema}.{FactTables.ClickPeopleCounts} p on p.ngo = {Ngo} and p.post = d.post where d.ngo = {Ngo})
                 """;
         var day = NgoZone ? "day" : Day("clicked_at");
         var made = Query.AsOf is { } at ? $" and clicked_at <= {Moment(at)}" : "";
@@ -126,9 +147,18 @@ public sealed class ReportSql
                 """;
         }
         else rows = $"select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {clickDays} where ngo = {Ngo}{Days("day")} group by post";
+        // People by asOf, any period: those whose first click was made by then (days before asOf's from the rollup).
+        var people = NgoZone && Query is { AsOf: { } first, From: null, To: null }
+            ? $"""
+              select post, sum(people) as people from (
+                select post, people from {_schema}.{FactTables.ClickPeopleDays} where ngo = {Ngo} and day < {Date(Query.LocalDay(first))}
+                union all select post, count(*) from {_schema}.{FactTables.ClickFirsts}
+                where ngo = {Ngo} and day = {Date(Query.LocalDay(first))} and first_at <= {Moment(first)} group by post) y group by post
+              """
+            : $"select post, count(distinct visitor) as people from {clicks} where ngo = {Ngo} and not bot{Days(day)}{made} group by post";
         return $"""
             (select c.post as key, c.humans, c.bots, c.paid, coalesce(p.people, 0) as people from ({rows}) c
-             left join (select post, count(distinct visitor) as people from {clicks} where ngo = {Ngo} and not bot{Days(day)}{made} group by post) p on p.post = c.post)
+             left join ({people}) p on p.post = c.post)
             """;
     }
 
