@@ -78,6 +78,13 @@ public static class ReportBenchmark
             Console.Error.WriteLine($"  {route}: p95 {timed.Small.P99Ms:N1} ms at {small:N0}, {timed.Large.P99Ms:N1} ms at {donations:N0}");
             results.Add(timed);
         }
+        // For EXPLAIN ANALYZE at this size: the data stays until the named file is removed.
+        if (Environment.GetEnvironmentVariable("DONATIONS_REPORTS_HOLD") is { Length: > 0 } hold)
+        {
+            await File.WriteAllTextAsync(hold, $"schema reporting_{system.Run}\nsmall {smallNgo}\nlarge {largeNgo}\n");
+            Console.Error.WriteLine($"Holding the data until {hold} is removed (schema reporting_{system.Run}, NGOs {smallNgo} and {largeNgo})");
+            while (File.Exists(hold)) await Task.Delay(1000);
+        }
         smallViewer.Dispose();
         largeViewer.Dispose();
         return (results, documents, rebuild.Elapsed);
