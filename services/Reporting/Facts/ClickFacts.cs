@@ -51,6 +51,10 @@ public static class ClickFacts
           insert into {s}.{FactTables.ClickPeopleCounts}{suffix} as t (ngo, post, people)
           select ngo, post, count(*) from people group by 1, 2 order by 1, 2
           on conflict (ngo, post) do update set people = t.people + excluded.people),
+        months as (
+          insert into {s}.{FactTables.ClickMonths}{suffix} as t (ngo, post, month, humans, bots, paid)
+          select ngo, post, date_trunc('month', day)::date, count(*) filter (where not bot), count(*) filter (where bot), count(*) filter (where paid) from c group by 1, 2, 3 order by 1, 2, 3
+          on conflict (ngo, post, month) do update set humans = t.humans + excluded.humans, bots = t.bots + excluded.bots, paid = t.paid + excluded.paid),
         totals as (
           insert into {s}.{FactTables.ClickTotals}{suffix} as t (ngo, post, humans, bots, paid)
           select ngo, post, count(*) filter (where not bot), count(*) filter (where bot), count(*) filter (where paid) from c group by 1, 2 order by 1, 2
@@ -59,11 +63,16 @@ public static class ClickFacts
           insert into {s}.{FactTables.ClickFirsts}{suffix} as t (ngo, post, visitor, first_at, day, prev_day)
           select ngo, post, visitor, min(clicked_at), (array_agg(day order by clicked_at))[1], null::date from c where not bot group by 1, 2, 3 order by 1, 2, 3
           on conflict (ngo, post, visitor) do update set prev_day = t.day, first_at = excluded.first_at, day = excluded.day where excluded.first_at < t.first_at
-          returning t.ngo, t.post, t.day, t.prev_day)
-        insert into {s}.{FactTables.ClickPeopleDays}{suffix} as t (ngo, post, day, people)
-        select ngo, post, day, sum(n) from (select ngo, post, day, 1 as n from firsts union all select ngo, post, prev_day, -1 from firsts where prev_day is not null) x
-        group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
-        on conflict (ngo, post, day) do update set people = t.people + excluded.people
+          returning t.ngo, t.post, t.day, t.prev_day),
+        moved as (
+          select ngo, post, day, 1 as n from firsts union all select ngo, post, prev_day, -1 from firsts where prev_day is not null),
+        people_days as (
+          insert into {s}.{FactTables.ClickPeopleDays}{suffix} as t (ngo, post, day, people)
+          select ngo, post, day, sum(n) from moved group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
+          on conflict (ngo, post, day) do update set people = t.people + excluded.people)
+        insert into {s}.{FactTables.ClickPeopleMonths}{suffix} as t (ngo, post, month, people)
+        select ngo, post, date_trunc('month', day)::date, sum(n) from moved group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
+        on conflict (ngo, post, month) do update set people = t.people + excluded.people
         """;
 }
 

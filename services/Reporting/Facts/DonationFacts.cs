@@ -116,6 +116,12 @@ public static class DonationFacts
               from f group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7
               on conflict (ngo, currency, provider, status, reason, dim, key) do update set gross = t.gross + excluded.gross,
                 refunded = t.refunded + excluded.refunded, fee = t.fee + excluded.fee, attributed = t.attributed + excluded.attributed, donations = t.donations + excluded.donations),
+            months as (
+              insert into {s}.{FactTables.RecordedMonths}{suffix} as t (ngo, dim, key, month, currency, provider, status, reason, gross, refunded, fee, attributed, donations)
+              select ngo, dim, key, date_trunc('month', recorded_at at time zone 'UTC')::date, currency, provider, status, reason, sum(gross), sum(refunded), sum(fee), sum(attributed), sum(donations)
+              from f group by 1, 2, 3, 4, 5, 6, 7, 8 order by 1, 2, 3, 4, 5, 6, 7, 8
+              on conflict (ngo, dim, key, month, currency, provider, status, reason) do update set gross = t.gross + excluded.gross,
+                refunded = t.refunded + excluded.refunded, fee = t.fee + excluded.fee, attributed = t.attributed + excluded.attributed, donations = t.donations + excluded.donations),
             changed as (
               select ngo, dim, key, donor, sum(donations)::int as delta from f where dim <> '' group by 1, 2, 3, 4 having sum(donations) <> 0),
             donors as (
@@ -137,7 +143,7 @@ public static class DonationFacts
     /// at any recorded moment and by any deadline. Each donor's row in <c>rpt_donor_history</c> gets this write's changes
     /// (entries: recorded_at, occurred_at, day, currency, donation, ±donations); the upsert returns the entries before
     /// and after, read from the row it locked (so concurrent writers stay exact), and the difference between the two
-    /// is written: the moments a donor starts (+1) or stops (−1) counting, per moment and per UTC day recorded, and the
+    /// is written: the moments a donor starts (+1) or stops (−1) counting, per moment, UTC day and month recorded, and the
     /// first moment of a donation that counts now, per currency.
     /// </summary>
     private static string DonorSql(string s, string suffix) => $"""
@@ -169,6 +175,10 @@ public static class DonationFacts
           insert into {s}.{FactTables.DonorRecorded}{suffix} as t (ngo, dim, key, recorded_day, donors)
           select ngo, dim, key, (at at time zone 'UTC')::date, sum(donors) from turns group by 1, 2, 3, 4 having sum(donors) <> 0 order by 1, 2, 3, 4
           on conflict (ngo, dim, key, recorded_day) do update set donors = t.donors + excluded.donors),
+        recorded_months as (
+          insert into {s}.{FactTables.DonorRecordedMonths}{suffix} as t (ngo, dim, key, month, donors)
+          select ngo, dim, key, date_trunc('month', at at time zone 'UTC')::date, sum(donors) from turns group by 1, 2, 3, 4 having sum(donors) <> 0 order by 1, 2, 3, 4
+          on conflict (ngo, dim, key, month) do update set donors = t.donors + excluded.donors),
         counted as (
           select ngo, dim, key, donor, sign, v->>3 as currency, (v->>1)::timestamptz as occurred_at, (v->>2)::date as day from sides
           where dim = '{FactDims.Fundraiser}' group by ngo, dim, key, donor, sign, v->>3, v->>4, v->>1, v->>2 having sum((v->>5)::int) > 0),

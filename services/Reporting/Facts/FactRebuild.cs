@@ -234,6 +234,8 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         .. new[] { FactTables.Facts, FactTables.Days, FactTables.Totals }.Select(t => (t,
             "select ngo, currency, dim, sum(gross) as gross, sum(refunded) as refunded, sum(fee) as fee, sum(attributed) as attributed, sum(donations) as donations from {0} group by 1, 2, 3",
             new[] { "gross", "refunded", "fee", "attributed", "donations" })),
+        (FactTables.RecordedMonths, "select ngo, currency, dim, sum(gross) as gross, sum(refunded) as refunded, sum(fee) as fee, sum(attributed) as attributed, sum(donations) as donations from {0} group by 1, 2, 3",
+            ["gross", "refunded", "fee", "attributed", "donations"]),
         (FactTables.Donors, "select ngo, '-' as currency, dim, sum(donations) as donations, count(*) filter (where donations > 0) as donors from {0} group by 1, 2, 3", ["donations", "donors"]),
         (FactTables.DonorCounts, "select ngo, '-' as currency, dim, sum(donors) as donors from {0} group by 1, 2, 3", ["donors"]),
         (FactTables.Clicks, "select ngo, '-' as currency, 'post' as dim, count(*) filter (where not bot) as humans, count(*) filter (where bot) as bots, count(*) filter (where paid) as paid from {0} group by 1, 2, 3",
@@ -246,10 +248,13 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
             ["donations", "donors"]),
         (FactTables.DonorMoments, "select ngo, '-' as currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as moments from {0} group by 1, 2, 3", ["donors", "moments"]),
         (FactTables.DonorRecorded, "select ngo, '-' as currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as days from {0} group by 1, 2, 3", ["donors", "days"]),
+        (FactTables.DonorRecordedMonths, "select ngo, '-' as currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as months from {0} group by 1, 2, 3", ["donors", "months"]),
         (FactTables.DonorFirsts, "select ngo, currency, dim, count(*) as donors, sum(extract(epoch from first_at)::bigint) as first_seconds from {0} group by 1, 2, 3", ["donors", "first_seconds"]),
         (FactTables.ClickTotals, "select ngo, '-' as currency, 'post' as dim, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {0} group by 1, 2, 3", ["humans", "bots", "paid"]),
         (FactTables.ClickFirsts, "select ngo, '-' as currency, 'post' as dim, count(*) as people, sum(extract(epoch from first_at)::bigint) as first_seconds from {0} group by 1, 2, 3", ["people", "first_seconds"]),
         (FactTables.ClickPeopleDays, "select ngo, '-' as currency, 'post' as dim, sum(people) as people, count(*) filter (where people <> 0) as days from {0} group by 1, 2, 3", ["people", "days"]),
+        (FactTables.ClickMonths, "select ngo, '-' as currency, 'post' as dim, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {0} group by 1, 2, 3", ["humans", "bots", "paid"]),
+        (FactTables.ClickPeopleMonths, "select ngo, '-' as currency, 'post' as dim, sum(people) as people, count(*) filter (where people <> 0) as months from {0} group by 1, 2, 3", ["people", "months"]),
     ];
 
     /// <summary>Prints, per NGO, currency and kind of row, every sum that differs between live and rebuilt; returns how many.</summary>

@@ -25,15 +25,17 @@ public static class FactTables
     public const string Clicks = "rpt_clicks", ClickDays = "rpt_click_days", ClickPeople = "rpt_click_people", ClickPeopleCounts = "rpt_click_people_counts";
     public const string DonorHistory = "rpt_donor_history", DonorMoments = "rpt_donor_moments", DonorRecorded = "rpt_donor_recorded", DonorFirsts = "rpt_donor_firsts";
     public const string ClickTotals = "rpt_click_totals", ClickFirsts = "rpt_click_firsts", ClickPeopleDays = "rpt_click_people_days";
+    // Months beside days, so an asOf reads a year as twelve months and the days of one.
+    public const string RecordedMonths = "rpt_recorded_months", DonorRecordedMonths = "rpt_donor_recorded_months", ClickMonths = "rpt_click_months", ClickPeopleMonths = "rpt_click_people_months";
 
     /// <summary>The dimensions whose donors reports count at a past moment or by a deadline (posts, fundraisers).</summary>
     public static readonly string[] DonorDims = [FactDims.Post, FactDims.Fundraiser];
 
     /// <summary>The tables of money, in the order a writer locks them.</summary>
-    public static readonly string[] Money = [Facts, Days, Totals, Donors, DonorCounts, DonorHistory, DonorMoments, DonorRecorded, DonorFirsts];
+    public static readonly string[] Money = [Facts, Days, Totals, RecordedMonths, Donors, DonorCounts, DonorHistory, DonorMoments, DonorRecorded, DonorRecordedMonths, DonorFirsts];
 
     /// <summary>The tables of clicks, in the order a writer locks them.</summary>
-    public static readonly string[] ClickTables = [Clicks, ClickDays, ClickPeople, ClickPeopleCounts, ClickTotals, ClickFirsts, ClickPeopleDays];
+    public static readonly string[] ClickTables = [Clicks, ClickDays, ClickPeople, ClickPeopleCounts, ClickTotals, ClickFirsts, ClickPeopleDays, ClickMonths, ClickPeopleMonths];
 
     public static readonly string[] All = [.. Money, .. ClickTables];
 
@@ -74,6 +76,13 @@ public static class FactTables
         totals.AddColumn<string>("ngo").AsPrimaryKey();
         Dimensions(totals, key: true);
         Measures(totals);
+
+        // Per UTC month recorded (the first of the month), without the day the money was given: what asOf sums.
+        var recordedMonths = new Table(Name(schema, RecordedMonths));
+        foreach (var name in new[] { "ngo", "dim", "key" }) recordedMonths.AddColumn<string>(name).AsPrimaryKey();
+        recordedMonths.AddColumn("month", "date").AsPrimaryKey();
+        foreach (var name in new[] { "currency", "provider", "status", "reason" }) recordedMonths.AddColumn<string>(name).AsPrimaryKey();
+        Measures(recordedMonths);
 
         var donors = new Table(Name(schema, Donors));
         donors.AddColumn<string>("ngo").AsPrimaryKey();
@@ -136,6 +145,11 @@ public static class FactTables
         recorded.AddColumn("recorded_day", "date").AsPrimaryKey();
         recorded.AddColumn<int>("donors").NotNull();
 
+        var donorMonths = new Table(Name(schema, DonorRecordedMonths));
+        foreach (var name in new[] { "ngo", "dim", "key" }) donorMonths.AddColumn<string>(name).AsPrimaryKey();
+        donorMonths.AddColumn("month", "date").AsPrimaryKey();
+        donorMonths.AddColumn<int>("donors").NotNull();
+
         // Per key, currency and donor, the first moment (and local day) of a donation that counts now.
         var firsts = new Table(Name(schema, DonorFirsts));
         foreach (var name in new[] { "ngo", "dim", "key", "currency", "donor" }) firsts.AddColumn<string>(name).AsPrimaryKey();
@@ -162,8 +176,21 @@ public static class FactTables
         peopleDays.AddColumn("day", "date").AsPrimaryKey();
         peopleDays.AddColumn<long>("people").NotNull();
 
-        options.Storage.ExtendedSchemaObjects.AddRange([facts, days, totals, donors, counts, history, moments, recorded, firsts,
-            clicks, clickDays, people, peopleCounts, clickTotals, clickFirsts, peopleDays]);
+        // Clicks and people (by their first click) per post and local month (the first of the month).
+        var clickMonths = new Table(Name(schema, ClickMonths));
+        clickMonths.AddColumn<string>("ngo").AsPrimaryKey();
+        clickMonths.AddColumn<string>("post").AsPrimaryKey();
+        clickMonths.AddColumn("month", "date").AsPrimaryKey();
+        foreach (var name in new[] { "humans", "bots", "paid" }) clickMonths.AddColumn<long>(name).NotNull();
+
+        var peopleMonths = new Table(Name(schema, ClickPeopleMonths));
+        peopleMonths.AddColumn<string>("ngo").AsPrimaryKey();
+        peopleMonths.AddColumn<string>("post").AsPrimaryKey();
+        peopleMonths.AddColumn("month", "date").AsPrimaryKey();
+        peopleMonths.AddColumn<long>("people").NotNull();
+
+        options.Storage.ExtendedSchemaObjects.AddRange([facts, days, totals, recordedMonths, donors, counts, history, moments, recorded, donorMonths, firsts,
+            clicks, clickDays, people, peopleCounts, clickTotals, clickFirsts, peopleDays, clickMonths, peopleMonths]);
     }
 
     // Weasel 9's replacement constructor takes an identifier-usage flag whose default is this one's behaviour.

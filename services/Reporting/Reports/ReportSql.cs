@@ -10,7 +10,8 @@ namespace Donations.Reporting.Reports;
 /// dim, key, gross, refunded, fee, attributed, donations)</c> for the report's period and <c>asOf</c>; a report sums it
 /// per group and keeps groups with <c>sum(donations) &gt; 0</c>. The relation reads, cheapest first: the all-time
 /// totals (no period, no asOf); the day rollup (a period in the NGO's zone; asOf takes the days recorded before asOf's
-/// UTC day, and that day's own facts up to asOf); the fact rows themselves (a period in another zone).
+/// UTC day — as whole months recorded before its month, when no day is asked for — and that day's own facts up to
+/// asOf); the fact rows themselves (a period in another zone).
 /// </summary>
 public sealed class ReportSql
 {
@@ -37,6 +38,8 @@ public sealed class ReportSql
     public static string Literal(string value) => $"'{value.Replace("'", "''")}'";
 
     private static string Moment(DateTimeOffset at) => $"'{at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture)}'::timestamptz";
+
+    private static DateOnly FirstOfMonth(DateOnly day) => new(day.Year, day.Month, 1);
 
     private static string Date(DateOnly day) => $"'{day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'::date";
 
@@ -68,7 +71,14 @@ public sealed class ReportSql
         if (Query.AsOf is { } asOf)
         {
             var recordedDay = DateOnly.FromDateTime(asOf.UtcDateTime);
-            parts.Add($"select day, {columns} from {_schema}.{FactTables.Days} where {where} and recorded_day < {Date(recordedDay)}{Days("day")}{inner}");
+            var month = FirstOfMonth(recordedDay);
+            // No day asked for: the months recorded before asOf's, then the days of its month before its day.
+            if (!byDay && !window && Query is { From: null, To: null })
+            {
+                parts.Add($"select null::date as day, {columns} from {_schema}.{FactTables.RecordedMonths} where {where} and month < {Date(month)}");
+                parts.Add($"select day, {columns} from {_schema}.{FactTables.Days} where {where} and recorded_day >= {Date(month)} and recorded_day < {Date(recordedDay)}");
+            }
+            else parts.Add($"select day, {columns} from {_schema}.{FactTables.Days} where {where} and recorded_day < {Date(recordedDay)}{Days("day")}{inner}");
             parts.Add($"select day, {columns} from {_schema}.{FactTables.Facts} where {where} and recorded_at >= {Date(recordedDay)}::timestamp at time zone 'UTC' and recorded_at <= {Moment(asOf)}{Days("day")}{inner}");
             if (boundary is not null)
                 parts.Add($"select day, {columns} from {_schema}.{FactTables.Facts} where {where} and recorded_at <= {Moment(asOf)}{Days("day")}{boundary}");
@@ -95,10 +105,12 @@ public sealed class ReportSql
             return $"(select key, donors from {_schema}.{FactTables.DonorCounts} where {where})";
         if (currency is null && until is null && Query is { AsOf: { } asOf, From: null, To: null } && FactTables.DonorDims.Contains(dim))
         {
-            var recordedDay = Date(DateOnly.FromDateTime(asOf.UtcDateTime));
+            var utcDay = DateOnly.FromDateTime(asOf.UtcDateTime);
+            var (recordedDay, month) = (Date(utcDay), Date(FirstOfMonth(utcDay)));
             return $"""
                 (select key, sum(donors) as donors from (
-                   select key, donors from {_schema}.{FactTables.DonorRecorded} where {where} and recorded_day < {recordedDay}
+                   select key, donors from {_schema}.{FactTables.DonorRecordedMonths} where {where} and month < {month}
+                   union all select key, donors from {_schema}.{FactTables.DonorRecorded} where {where} and recorded_day >= {month} and recorded_day < {recordedDay}
                    union all select key, donors from {_schema}.{FactTables.DonorMoments}
                    where {where} and recorded_at >= {recordedDay}::timestamp at time zone 'UTC' and recorded_at <= {Moment(asOf)}) x group by key)
                 """;
@@ -139,19 +151,29 @@ public sealed class ReportSql
         if (!NgoZone) rows = $"select post, {counts} from {clicks} where ngo = {Ngo}{Days(day)}{made} group by post";
         else if (Query.AsOf is { } asOf)
         {
-            var asOfDay = Date(Query.LocalDay(asOf));
+            var localDay = Query.LocalDay(asOf);
+            var asOfDay = Date(localDay);
+            // Without a period: the months before asOf's (local) month, then its days before asOf's day.
+            var before = Query is { From: null, To: null }
+                ? $"""
+                  select post, humans, bots, paid from {_schema}.{FactTables.ClickMonths} where ngo = {Ngo} and month < {Date(FirstOfMonth(localDay))}
+                  union all select post, humans, bots, paid from {clickDays} where ngo = {Ngo} and day >= {Date(FirstOfMonth(localDay))} and day < {asOfDay}
+                  """
+                : $"select post, humans, bots, paid from {clickDays} where ngo = {Ngo} and day < {asOfDay}{Days("day")}";
             rows = $"""
                 select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from (
-                  select post, humans, bots, paid from {clickDays} where ngo = {Ngo} and day < {asOfDay}{Days("day")}
+                  {before}
                   union all select post, {counts} from {clicks} where ngo = {Ngo} and day = {asOfDay}{made}{Days("day")} group by post) x group by post
                 """;
         }
         else rows = $"select post, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {clickDays} where ngo = {Ngo}{Days("day")} group by post";
-        // People by asOf, any period: those whose first click was made by then (days before asOf's from the rollup).
+        // People by asOf without a period: those whose first click was made by then (months and days before asOf's from the rollups).
         var people = NgoZone && Query is { AsOf: { } first, From: null, To: null }
             ? $"""
               select post, sum(people) as people from (
-                select post, people from {_schema}.{FactTables.ClickPeopleDays} where ngo = {Ngo} and day < {Date(Query.LocalDay(first))}
+                select post, people from {_schema}.{FactTables.ClickPeopleMonths} where ngo = {Ngo} and month < {Date(FirstOfMonth(Query.LocalDay(first)))}
+                union all select post, people from {_schema}.{FactTables.ClickPeopleDays}
+                where ngo = {Ngo} and day >= {Date(FirstOfMonth(Query.LocalDay(first)))} and day < {Date(Query.LocalDay(first))}
                 union all select post, count(*) from {_schema}.{FactTables.ClickFirsts}
                 where ngo = {Ngo} and day = {Date(Query.LocalDay(first))} and first_at <= {Moment(first)} group by post) y group by post
               """
