@@ -141,16 +141,16 @@ public static class DonationFacts
     /// <summary>
     /// The CTEs (after <c>f</c>, the fact rows written) that keep the distinct donors of posts and fundraisers countable
     /// at any recorded moment and by any deadline. Each donor's row in <c>rpt_donor_history</c> gets this write's changes
-    /// (entries: recorded_at, occurred_at, day, currency, donation, ±donations); the upsert returns the entries before
+    /// (entries: recorded_at, occurred_at, currency, donation, ±donations); the upsert returns the entries before
     /// and after, read from the row it locked (so concurrent writers stay exact), and the difference between the two
     /// is written: the moments a donor starts (+1) or stops (−1) counting, per moment, UTC day and month recorded, and the
     /// first moment of a donation that counts now, per currency.
     /// </summary>
     private static string DonorSql(string s, string suffix) => $"""
         changes as (
-          select ngo, dim, key, donor, jsonb_agg(jsonb_build_array(recorded_at, occurred_at, day, currency, donation, n) order by recorded_at, donation) as entries
-          from (select ngo, dim, key, donor, recorded_at, occurred_at, day, currency, donation, sum(donations) as n from f
-                where dim in ({string.Join(", ", FactTables.DonorDims.Select(d => $"'{d}'"))}) group by 1, 2, 3, 4, 5, 6, 7, 8, 9 having sum(donations) <> 0) x
+          select ngo, dim, key, donor, jsonb_agg(jsonb_build_array(recorded_at, occurred_at, currency, donation, n) order by recorded_at, donation) as entries
+          from (select ngo, dim, key, donor, recorded_at, occurred_at, currency, donation, sum(donations) as n from f
+                where dim in ({string.Join(", ", FactTables.DonorDims.Select(d => $"'{d}'"))}) group by 1, 2, 3, 4, 5, 6, 7, 8 having sum(donations) <> 0) x
           group by 1, 2, 3, 4),
         history as (
           insert into {s}.{FactTables.DonorHistory}{suffix} as t (ngo, dim, key, donor, entries, previous)
@@ -161,7 +161,7 @@ public static class DonationFacts
           select h.ngo, h.dim, h.key, h.donor, 1 as sign, e.v from history h cross join lateral jsonb_array_elements(h.entries) as e(v)
           union all select h.ngo, h.dim, h.key, h.donor, -1, e.v from history h cross join lateral jsonb_array_elements(h.previous) as e(v)),
         points as (
-          select ngo, dim, key, donor, sign, (v->>0)::timestamptz as at, sum((v->>5)::int) as d from sides group by 1, 2, 3, 4, 5, 6),
+          select ngo, dim, key, donor, sign, (v->>0)::timestamptz as at, sum((v->>4)::int) as d from sides group by 1, 2, 3, 4, 5, 6),
         runs as (
           select ngo, dim, key, sign, at, d, sum(d) over (partition by ngo, dim, key, donor, sign order by at) as run from points),
         turns as (
@@ -180,18 +180,17 @@ public static class DonationFacts
           select ngo, dim, key, date_trunc('month', at at time zone 'UTC')::date, sum(donors) from turns group by 1, 2, 3, 4 having sum(donors) <> 0 order by 1, 2, 3, 4
           on conflict (ngo, dim, key, month) do update set donors = t.donors + excluded.donors),
         counted as (
-          select ngo, dim, key, donor, sign, v->>3 as currency, (v->>1)::timestamptz as occurred_at, (v->>2)::date as day from sides
-          where dim = '{FactDims.Fundraiser}' group by ngo, dim, key, donor, sign, v->>3, v->>4, v->>1, v->>2 having sum((v->>5)::int) > 0),
+          select ngo, dim, key, donor, sign, v->>2 as currency, (v->>1)::timestamptz as occurred_at from sides
+          where dim = '{FactDims.Fundraiser}' group by ngo, dim, key, donor, sign, v->>2, v->>3, v->>1 having sum((v->>4)::int) > 0),
         firsts as (
-          select ngo, dim, key, donor, currency, min(occurred_at) filter (where sign = 1) as first_at,
-                 (array_agg(day order by occurred_at) filter (where sign = 1))[1] as day, bool_or(sign = 1) as counts
+          select ngo, dim, key, donor, currency, min(occurred_at) filter (where sign = 1) as first_at, bool_or(sign = 1) as counts
           from counted group by 1, 2, 3, 4, 5),
         gone as (
           delete from {s}.{FactTables.DonorFirsts}{suffix} t using firsts x
           where not x.counts and t.ngo = x.ngo and t.dim = x.dim and t.key = x.key and t.currency = x.currency and t.donor = x.donor)
-        insert into {s}.{FactTables.DonorFirsts}{suffix} as t (ngo, dim, key, currency, donor, first_at, day)
-        select ngo, dim, key, currency, donor, first_at, day from firsts where counts order by 1, 2, 3, 4, 5
-        on conflict (ngo, dim, key, currency, donor) do update set first_at = excluded.first_at, day = excluded.day
+        insert into {s}.{FactTables.DonorFirsts}{suffix} as t (ngo, dim, key, currency, donor, first_at)
+        select ngo, dim, key, currency, donor, first_at from firsts where counts order by 1, 2, 3, 4, 5
+        on conflict (ngo, dim, key, currency, donor) do update set first_at = excluded.first_at
         """;
 }
 

@@ -244,7 +244,7 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         (FactTables.ClickPeople, "select ngo, '-' as currency, 'post' as dim, count(*) as people from {0} group by 1, 2, 3", ["people"]),
         (FactTables.ClickPeopleCounts, "select ngo, '-' as currency, 'post' as dim, sum(people) as people from {0} group by 1, 2, 3", ["people"]),
         // A donor's entries may be split differently by the pages that wrote them; what they sum to may not.
-        (FactTables.DonorHistory, "select ngo, '-' as currency, dim, sum(n) as donations, count(*) filter (where n > 0) as donors from (select ngo, dim, (select coalesce(sum((v->>5)::int), 0) from jsonb_array_elements(entries) v) as n from {0}) x group by 1, 2, 3",
+        (FactTables.DonorHistory, "select ngo, '-' as currency, dim, sum(n) as donations, count(*) filter (where n > 0) as donors from (select ngo, dim, (select coalesce(sum((v->>4)::int), 0) from jsonb_array_elements(entries) v) as n from {0}) x group by 1, 2, 3",
             ["donations", "donors"]),
         (FactTables.DonorMoments, "select ngo, '-' as currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as moments from {0} group by 1, 2, 3", ["donors", "moments"]),
         (FactTables.DonorRecorded, "select ngo, '-' as currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as days from {0} group by 1, 2, 3", ["donors", "days"]),

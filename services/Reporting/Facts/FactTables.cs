@@ -126,7 +126,7 @@ public static class FactTables
         peopleCounts.AddColumn<string>("post").AsPrimaryKey();
         peopleCounts.AddColumn<long>("people").NotNull();
 
-        // A donor's changes per post/fundraiser (entries: recorded_at, occurred_at, day, currency, donation, ±donations),
+        // A donor's changes per post/fundraiser (entries: recorded_at, occurred_at, currency, donation, ±donations),
         // and what they were before the last write, so a writer derives what changed from the row it has locked.
         var history = new Table(Name(schema, DonorHistory));
         foreach (var name in new[] { "ngo", "dim", "key", "donor" }) history.AddColumn<string>(name).AsPrimaryKey();
@@ -150,11 +150,10 @@ public static class FactTables
         donorMonths.AddColumn("month", "date").AsPrimaryKey();
         donorMonths.AddColumn<int>("donors").NotNull();
 
-        // Per key, currency and donor, the first moment (and local day) of a donation that counts now.
+        // Per key, currency and donor, the moment of the first donation that counts now.
         var firsts = new Table(Name(schema, DonorFirsts));
         foreach (var name in new[] { "ngo", "dim", "key", "currency", "donor" }) firsts.AddColumn<string>(name).AsPrimaryKey();
         firsts.AddColumn("first_at", "timestamptz").NotNull();
-        firsts.AddColumn("day", "date").NotNull();
         firsts.Indexes.Add(new IndexDefinition($"{DonorFirsts}_first") { Columns = ["ngo", "dim", "key", "currency", "first_at"] });
 
         var clickTotals = new Table(Name(schema, ClickTotals));

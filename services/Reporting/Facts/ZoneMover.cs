@@ -81,6 +81,20 @@ public sealed class ZoneMover(IDocumentStore store, IConfiguration configuration
                      select ngo, post, day, count(*) filter (where not bot), count(*) filter (where bot), count(*) filter (where paid)
                      from {schema}.{FactTables.Clicks} where ngo = $1 group by 1, 2, 3
                      """,
+                     $"delete from {schema}.{FactTables.ClickMonths} where ngo = $1",
+                     $"""
+                     insert into {schema}.{FactTables.ClickMonths} (ngo, post, month, humans, bots, paid)
+                     select ngo, post, date_trunc('month', day)::date, sum(humans), sum(bots), sum(paid) from {schema}.{FactTables.ClickDays} where ngo = $1 group by 1, 2, 3
+                     """,
+                     // A person's first click stays the same click; only its day moves.
+                     $"update {schema}.{FactTables.ClickFirsts} set day = (first_at {day}, prev_day = null where ngo = $1",
+                     $"delete from {schema}.{FactTables.ClickPeopleDays} where ngo = $1",
+                     $"insert into {schema}.{FactTables.ClickPeopleDays} (ngo, post, day, people) select ngo, post, day, count(*) from {schema}.{FactTables.ClickFirsts} where ngo = $1 group by 1, 2, 3",
+                     $"delete from {schema}.{FactTables.ClickPeopleMonths} where ngo = $1",
+                     $"""
+                     insert into {schema}.{FactTables.ClickPeopleMonths} (ngo, post, month, people)
+                     select ngo, post, date_trunc('month', day)::date, count(*) from {schema}.{FactTables.ClickFirsts} where ngo = $1 group by 1, 2, 3
+                     """,
                  })
             await Scalar(connection, tx, sql, ngo, ct);
         await tx.CommitAsync(ct);
