@@ -14,8 +14,11 @@ public static class Pages
 {
     public const int MessageLimit = 100;
 
-    /// <summary>How long a page waits for more messages after its first: part of every donation's lag, so short.</summary>
-    public static readonly TimeSpan TimeLimit = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How long a page waits for more messages after its first: part of every donation's lag, but at 20 ms pages were 1–3
+    /// messages at 100 webhooks/s and their fixed cost doubled Reporting's CPU (docs/benchmarks.md, steady rerun).
+    /// </summary>
+    public static readonly TimeSpan TimeLimit = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Messages an endpoint of page consumers lets in: two pages (one being written, one gathering) for up to three consumers.</summary>
     public const int EndpointLimit = 2 * MessageLimit * 3;
