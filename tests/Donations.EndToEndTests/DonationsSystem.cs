@@ -13,6 +13,7 @@ public class DonationsSystem : IAsyncLifetime
 
     private LocalSystem _system = null!;
     private IBusControl? _broker;
+    private readonly SemaphoreSlim _brokerLock = new(1, 1);
 
     public FakeYooKassa YooKassa { get; private set; } = null!;
     public FakeVk Vk { get; private set; } = null!;
@@ -63,14 +64,24 @@ public class DonationsSystem : IAsyncLifetime
     /// </summary>
     public async Task PublishAsync<T>(T message, Guid messageId) where T : class
     {
-        if (_broker is null)
+        // Tests publish concurrently: the bus is made and started once, whoever asks first.
+        await _brokerLock.WaitAsync();
+        try
         {
-            _broker = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(LocalSystem.RabbitHost, _system.Run, host =>
+            if (_broker is null)
             {
-                host.Username("guest");
-                host.Password("guest");
-            }));
-            await _broker.StartAsync();
+                var broker = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(LocalSystem.RabbitHost, _system.Run, host =>
+                {
+                    host.Username("guest");
+                    host.Password("guest");
+                }));
+                await broker.StartAsync();
+                _broker = broker;
+            }
+        }
+        finally
+        {
+            _brokerLock.Release();
         }
         await _broker.Publish(message, context => context.MessageId = messageId);
     }
