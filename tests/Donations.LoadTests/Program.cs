@@ -2,7 +2,7 @@ using Donations.LoadTests;
 
 // dotnet run -c Release --project tests/Donations.LoadTests -- ingest [seconds] [clients]
 // dotnet run -c Release --project tests/Donations.LoadTests -- reports [donations] [clicks] [small donations]
-// dotnet run -c Release --project tests/Donations.LoadTests -- steady [donors per second] [seconds]
+// dotnet run -c Release --project tests/Donations.LoadTests -- steady [donors per second] [seconds] [warm-up seconds, 30]
 // dotnet run -c Release --project tests/Donations.LoadTests -- burst [clicks] [visitors] [webhooks]
 // dotnet run -c Release --project tests/Donations.LoadTests -- export [rows]
 // dotnet run -c Release --project tests/Donations.LoadTests -- render <web url> <ngo> <viewer key> [loads]   (the dashboard in Chromium)
@@ -66,7 +66,7 @@ switch (command)
     case "steady":
         var rate = args.Length > 1 ? int.Parse(args[1]) : 100;
         var steadyFor = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 600);
-        var steady = await SteadyRun.RunAsync(rate, steadyFor);
+        var steady = await SteadyRun.RunAsync(rate, steadyFor, TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3]) : 30));
         Console.WriteLine($"Steady run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {rate} donors/s for {steadyFor.TotalMinutes:N0} min");
         Console.WriteLine();
         Console.WriteLine($"webhook deliveries {steady.Deliveries:N0} ({steady.Deliveries / steady.Duration.TotalSeconds:N0}/s), payments acknowledged {steady.Payments:N0}, " +
@@ -79,6 +79,7 @@ switch (command)
         foreach (var s in steady.Samples)
             Console.WriteLine($"| {s.At.TotalMinutes:N0} | {s.Deliveries:N0} | {s.Payments:N0} | ≤ {s.LagP99Ms:N0} ms | {string.Join(" | ", s.RssMiB.Select(r => $"{r:N0} MiB"))} |");
         Console.WriteLine();
+        Console.WriteLine("Idle after the warm-up, before the load (cores): " + string.Join(", ", steady.Idle.OrderByDescending(c => c.Cores).Select(c => $"{c.Process} {c.Cores:N3}")));
         Console.WriteLine("CPU per webhook delivery, from the start of the load until the reports caught up: " +
                           string.Join(", ", steady.Cpu.OrderByDescending(c => c.CpuMsPerWebhook).Select(c => $"{c.Process} {c.CpuMsPerWebhook:N2} ms")) +
                           $"; total {steady.Cpu.Sum(c => c.CpuMsPerWebhook):N2} ms");

@@ -42,6 +42,13 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
     /// <summary>Every redirect's latency so far, in milliseconds, sorted.</summary>
     public double[] Redirects() => _redirects.Order().ToArray();
 
+    /// <summary>Forgets the latencies so far (a warm-up's), so that the percentiles describe what follows.</summary>
+    public void ForgetLatencies()
+    {
+        _latencies.Clear();
+        _redirects.Clear();
+    }
+
     /// <summary>Runs <paramref name="workers"/> donors until <paramref name="stop"/>; returns once every started job is acknowledged.</summary>
     public Task RunAsync(int workers, CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(0, workers).Select(async _ =>

@@ -81,19 +81,28 @@ public static class MartenSetup
     /// The connection settings a service gets unless its connection string says otherwise. The pool: Npgsql's default
     /// of 100 per service, times three services (and replicas), exhausts PostgreSQL's default max_connections of 100
     /// under load ("53300: too many clients") — seen in the ingest benchmark; a service waits for one of its own
-    /// connections instead. The cancellation timeout: see below.
+    /// connections instead. Prepared statements and no reset: see below (docs/benchmarks.md, "PostgreSQL's share").
     /// </summary>
     private static string WithConnectionDefaults(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        var explicitPool = connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase)
-                           || connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase);
-        if (!explicitPool) builder.MaxPoolSize = DefaultMaxPoolSize;
+        bool Says(params string[] keys) => keys.Any(k => connectionString.Contains(k, StringComparison.OrdinalIgnoreCase));
+        if (!Says("Maximum Pool Size", "MaxPoolSize", "Max Pool Size")) builder.MaxPoolSize = DefaultMaxPoolSize;
         // A cancelled command waits this long for PostgreSQL to confirm the cancellation before the connection is
         // dropped (Npgsql's default is 2 s): an unreachable server must not hold a request past its deadline.
-        if (!connectionString.Contains("Cancellation Timeout", StringComparison.OrdinalIgnoreCase)) builder.CancellationTimeout = 500;
+        if (!Says("Cancellation Timeout", "CancellationTimeout")) builder.CancellationTimeout = 500;
+        // Every write repeats the same few dozen statements: prepared once per connection, PostgreSQL stops parsing
+        // and planning them (and the plans inside Marten's append function survive between uses).
+        if (!Says("Max Auto Prepare", "MaxAutoPrepare")) (builder.MaxAutoPrepare, builder.AutoPrepareMinUsages) = (DefaultMaxAutoPrepare, 2);
+        // The reset a pooled connection gets on its return is seven statements per use, four uses per webhook; nothing
+        // of ours leaves session state behind (SET only as SET LOCAL, advisory locks per transaction or released
+        // explicitly; Leadership's session locks use the bare connection string, which keeps the reset).
+        if (!Says("No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
+
+    /// <summary>Statements each connection keeps prepared: more than the services' distinct writes and reads.</summary>
+    public const int DefaultMaxAutoPrepare = 200;
 
     private static int StableLockId(string schema) =>
         (int)(BitConverter.ToUInt32(StableId.From("daemon-lock", schema).ToByteArray(), 0) & 0x3FFFFFFF);
