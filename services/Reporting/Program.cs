@@ -21,7 +21,7 @@ builder.AddOutgoingWebhooks();
 builder.AddDonationsMessaging(bus =>
 {
     bus.AddConsumer<KeysConsumer>();
-    bus.AddPageConsumer<LedgerConsumer>();
+    bus.AddPageConsumer<LedgerConsumer>(LedgerConsumer.Endpoint, singleActive: true);
     bus.AddConsumer<CatalogConsumer>();
     bus.AddPageConsumer<ClickFactConsumer>();
     bus.AddPageConsumer<AcceptedMoneyConsumer>();
@@ -29,8 +29,9 @@ builder.AddDonationsMessaging(bus =>
     bus.AddPageConsumer<DonationEventsConsumer>();
     bus.AddConsumer<SubscriptionConsumer>();
 });
-// Clicks moved from the catalog endpoint to the click facts' own.
-builder.RetireTopology(bindings: [RetiredBinding.Of<Donations.Contracts.Ingestion.ClickRecorded>("reporting-catalog")]);
+// Clicks moved from the catalog endpoint to the click facts' own; the ledger to a queue with one active consumer.
+builder.RetireTopology(queues: [new RetiredQueue("reporting-ledger", LedgerConsumer.Endpoint)],
+    bindings: [RetiredBinding.Of<Donations.Contracts.Ingestion.ClickRecorded>("reporting-catalog")]);
 
 var app = builder.Build();
 // `rebuild`: an on-call command run with the service's settings, not a server (README, Deploying).

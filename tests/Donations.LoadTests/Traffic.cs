@@ -171,13 +171,14 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
     private async Task<bool> DeliverUntilAcknowledgedAsync(Func<HttpRequestMessage> webhook)
     {
         var giveUp = DateTime.UtcNow.AddMinutes(5);
+        var last = "";
         while (DateTime.UtcNow < giveUp)
         {
             Interlocked.Increment(ref _deliveries);
             var started = Stopwatch.GetTimestamp();
+            using var request = webhook();
             try
             {
-                using var request = webhook();
                 using var response = await Any().SendAsync(request);
                 _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (response.IsSuccessStatusCode) return true;
@@ -187,14 +188,17 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
                     Console.Error.WriteLine($"\n  rejected {(int)response.StatusCode} {request.RequestUri}: {await response.Content.ReadAsStringAsync()}");
                     return false;
                 }
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
-            catch (Exception) // refused, reset or timed out: the provider tries again
+            catch (Exception e) // refused, reset or timed out: the provider tries again
             {
                 _latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                last = e.Message;
             }
             Interlocked.Increment(ref _retries);
             await Task.Delay(500);
         }
+        Console.Error.WriteLine($"\n  gave up after 5 minutes on {webhook().RequestUri}; the last answer: {last}");
         return false;
     }
 }

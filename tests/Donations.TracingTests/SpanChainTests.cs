@@ -91,7 +91,7 @@ public sealed class SpanChainTests : IAsyncLifetime
         string[] chain =
         [
             "forward donation_received", "Donations.Contracts.Ingestion:DonationReceived send", "attribution-ledger process",
-            "forward donation_attributed", "Donations.Contracts.Attribution:DonationAttributed send", "reporting-ledger process",
+            "forward donation_attributed", "Donations.Contracts.Attribution:DonationAttributed send", "reporting-ledger-ordered process",
         ];
         foreach (var link in chain) Assert.True(trace.Any(s => s.DisplayName == link), $"'{link}' is not in the webhook's trace:\n{names}");
         // Every span of the chain hangs from another span of the same trace: the chain is unbroken.

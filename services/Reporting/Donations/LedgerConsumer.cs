@@ -11,12 +11,16 @@ namespace Donations.Reporting.Donations;
 /// <summary>
 /// Applies Attribution's ledger to the read models, a page of revisions in one transaction. Revisions may arrive in
 /// any order and more than once: each is kept in the history (for asOf), and the donation's view moves only to a
-/// newer revision. The facts reports read are written in the same transaction (<see cref="DonationFacts"/>). One page
-/// at a time per instance, and each touched view written once per page at the version it was read at: two writers of
-/// one donation (another instance) cannot both win; the loser is retried against the new state.
+/// newer revision. The facts reports read are written in the same transaction (<see cref="DonationFacts"/>) as deltas
+/// from the revisions already kept, so one page at a time in one place: the queue has a single active consumer. Two
+/// instances writing one donation's first revisions at once each saw none kept, both counted it in the facts, and
+/// Marten's insert of the view (on conflict do nothing) dropped the loser's revision silently (the fault suite, two
+/// instances).
 /// </summary>
 public sealed class LedgerConsumer(PageRunner pages) : IConsumer<Batch<DonationAttributed>>
 {
+    public const string Endpoint = "reporting-ledger-ordered";
+
     public Task Consume(ConsumeContext<Batch<DonationAttributed>> context) => pages.RunAsync(context.Message, async (services, messages) =>
     {
         var ct = context.CancellationToken;
