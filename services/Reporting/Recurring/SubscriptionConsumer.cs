@@ -7,8 +7,8 @@ namespace Donations.Reporting.Recurring;
 
 /// <summary>
 /// Keeps each subscription's aggregate as its charges' revisions, its provider's state changes and its failed charges arrive.
-/// A step of its own beside the ledger's: the view is written with optimistic concurrency, so two charges of one subscription
-/// handled at once become a retry, and every write is keyed, so a redelivery changes nothing.
+/// A step of its own beside the ledger's: the view is updated with optimistic concurrency, so two charges of one subscription
+/// handled at once become a retry; a first insert that lost to another is checked for; every write is keyed, so a redelivery changes nothing.
 /// </summary>
 public sealed class SubscriptionConsumer(IDocumentSession session) :
     IConsumer<DonationAttributed>, IConsumer<SubscriptionStatusChanged>, IConsumer<PaymentFailed>
@@ -56,6 +56,13 @@ public sealed class SubscriptionConsumer(IDocumentSession session) :
         if (isNew) session.Insert(view);
         else session.Update(view);
         await session.SaveChangesAsync(ct);
+        // Marten's insert does nothing when another writer inserted the view first: the change then goes onto theirs
+        // (keyed, so a change already there is not applied twice), at the version read.
+        if (isNew && await session.LoadAsync<SubscriptionView>(id, ct) is { } stored && change(stored))
+        {
+            session.Update(stored);
+            await session.SaveChangesAsync(ct);
+        }
     }
 }
 
