@@ -171,12 +171,13 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
     private async Task<bool> DeliverUntilAcknowledgedAsync(Func<HttpRequestMessage> webhook)
     {
         var giveUp = DateTime.UtcNow.AddMinutes(5);
-        var last = "";
+        var (last, target) = ("", (Uri?)null);
         while (DateTime.UtcNow < giveUp)
         {
             Interlocked.Increment(ref _deliveries);
             var started = Stopwatch.GetTimestamp();
             using var request = webhook();
+            target = request.RequestUri;
             try
             {
                 using var response = await Any().SendAsync(request);
@@ -198,7 +199,7 @@ public sealed class Traffic(LocalSystem system, string ngo, string code, string 
             Interlocked.Increment(ref _retries);
             await Task.Delay(500);
         }
-        Console.Error.WriteLine($"\n  gave up after 5 minutes on {webhook().RequestUri}; the last answer: {last}");
+        Console.Error.WriteLine($"\n  gave up after 5 minutes on {target}; the last answer: {last}");
         return false;
     }
 }
