@@ -23,7 +23,7 @@ switch (command)
         var clicks = args.Length > 2 ? int.Parse(args[2]) : 5_000_000;
         var small = args.Length > 3 ? int.Parse(args[3]) : 10_000;
         var loadAtStart = File.ReadAllText("/proc/loadavg").Split(' ')[..3];
-        var (latencies, seeded, rebuilt) = await ReportBenchmark.RunAsync(small, donations, clicks);
+        var (latencies, dashboard, seeded, rebuilt) = await ReportBenchmark.RunAsync(small, donations, clicks);
         Console.WriteLine($"Report benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {small:N0} and {donations:N0} donations " +
                           $"({clicks:N0} clicks at {donations:N0}); documents loaded in {seeded.TotalSeconds:N0} s, facts rebuilt in {rebuilt.TotalSeconds:N0} s; " +
                           $"load average {string.Join(" ", loadAtStart)} at the start, {string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ')[..3])} at the end");
@@ -33,6 +33,9 @@ switch (command)
         foreach (var r in latencies)
             Console.WriteLine($"| `{r.Route}` | {r.Small.P50Ms:N1} ms | {r.Small.P99Ms:N1} ms | {r.Large.P50Ms:N1} ms | {r.Large.P99Ms:N1} ms | {r.Ratio:N2} | " +
                               $"{(r.Large.P99Ms <= r.Target && r.Ratio <= 2 ? "met" : $"missed (p95 ≤ {r.Target:N0} ms, ratio ≤ 2)")} |");
+        Console.WriteLine($"| dashboard's full render in Chromium ({dashboard.Large.Loads} reloads) | {dashboard.Small.P50Ms:N0} ms | {dashboard.Small.P95Ms:N0} ms | " +
+                          $"{dashboard.Large.P50Ms:N0} ms | {dashboard.Large.P95Ms:N0} ms | {dashboard.Large.P95Ms / Math.Max(1, dashboard.Small.P95Ms):N2} | " +
+                          $"{(dashboard.Large.P95Ms <= 300 ? "met" : "missed (≤ 300 ms)")} |");
         return 0;
     case "render":
         var render = await DashboardRender.MeasureAsync(new Uri(args[1]), args[2], args[3], args.Length > 4 ? int.Parse(args[4]) : 10);

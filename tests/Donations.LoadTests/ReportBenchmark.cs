@@ -31,20 +31,21 @@ public static class ReportBenchmark
         public double Target => Route.Contains("asOf=", StringComparison.Ordinal) ? 100 : 20;
     }
 
-    public static async Task<(IReadOnlyList<Sized> Results, TimeSpan Seeding, TimeSpan Rebuild)> RunAsync(int small, int donations, int clicks)
+    public static async Task<(IReadOnlyList<Sized> Results, (DashboardRender.Result Small, DashboardRender.Result Large) Render, TimeSpan Seeding, TimeSpan Rebuild)> RunAsync(int small, int donations, int clicks)
     {
         Console.Error.WriteLine("Starting the system…");
         await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"),
             new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
         using var admin = system.Client(system.Ingestion, LocalSystem.AdminKey);
-        async Task<(string Ngo, HttpClient Viewer)> NgoAsync(string name)
+        async Task<(string Ngo, string Key, HttpClient Viewer)> NgoAsync(string name)
         {
             var ngo = $"{name}-{Guid.NewGuid():N}"[..20];
             var keys = (await (await admin.PostAsJsonAsync("/api/ngos", new { id = ngo, name })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!;
-            return (ngo, system.Client(system.Reporting, keys["viewerKey"]!.GetValue<string>()));
+            var key = keys["viewerKey"]!.GetValue<string>();
+            return (ngo, key, system.Client(system.Reporting, key));
         }
-        var (smallNgo, smallViewer) = await NgoAsync("small");
-        var (largeNgo, largeViewer) = await NgoAsync("large");
+        var (smallNgo, smallKey, smallViewer) = await NgoAsync("small");
+        var (largeNgo, largeKey, largeViewer) = await NgoAsync("large");
 
         var store = ReportingStore(system.Run);
         var seeding = Stopwatch.StartNew();
@@ -78,6 +79,9 @@ public static class ReportBenchmark
             Console.Error.WriteLine($"  {route}: p95 {timed.Small.P99Ms:N1} ms at {small:N0}, {timed.Large.P99Ms:N1} ms at {donations:N0}");
             results.Add(timed);
         }
+        // The dashboard as a viewer sees it, in Chromium through the web app, at both sizes.
+        var render = (await DashboardRender.MeasureAsync(system.Web.BaseAddress, smallNgo, smallKey), await DashboardRender.MeasureAsync(system.Web.BaseAddress, largeNgo, largeKey));
+        Console.Error.WriteLine($"  dashboard: p95 {render.Item1.P95Ms:N0} ms at {small:N0}, {render.Item2.P95Ms:N0} ms at {donations:N0}");
         // For EXPLAIN ANALYZE at this size: the data stays until the named file is removed.
         if (Environment.GetEnvironmentVariable("DONATIONS_REPORTS_HOLD") is { Length: > 0 } hold)
         {
@@ -87,7 +91,7 @@ public static class ReportBenchmark
         }
         smallViewer.Dispose();
         largeViewer.Dispose();
-        return (results, documents, rebuild.Elapsed);
+        return (results, render, documents, rebuild.Elapsed);
     }
 
     /// <summary>One warm-up call, then up to <see cref="Calls"/> timed ones (fewer when each takes seconds).</summary>
