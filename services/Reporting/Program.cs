@@ -26,11 +26,11 @@ builder.AddDonationsMessaging(bus =>
     bus.AddPageConsumer<ClickFactConsumer>();
     bus.AddPageConsumer<AcceptedMoneyConsumer>();
     bus.AddConsumer<ErasedDonorConsumer>();
-    bus.AddPageConsumer<DonationEventsConsumer>();
     bus.AddConsumer<SubscriptionConsumer>();
 });
-// Clicks moved from the catalog endpoint to the click facts' own; the ledger to a queue with one active consumer.
-builder.RetireTopology(queues: [new RetiredQueue("reporting-ledger", LedgerConsumer.Endpoint)],
+// Clicks moved from the catalog endpoint to the click facts' own; the ledger to a queue with one active consumer, which
+// also writes the outgoing webhooks' donation events.
+builder.RetireTopology(queues: [new RetiredQueue("reporting-ledger", LedgerConsumer.Endpoint), new RetiredQueue("reporting-donation-events", LedgerConsumer.Endpoint)],
     bindings: [RetiredBinding.Of<Donations.Contracts.Ingestion.ClickRecorded>("reporting-catalog")]);
 
 var app = builder.Build();

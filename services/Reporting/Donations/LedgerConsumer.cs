@@ -15,9 +15,10 @@ namespace Donations.Reporting.Donations;
 /// from the revisions already kept, so one page at a time in one place: the queue has a single active consumer. Two
 /// instances writing one donation's first revisions at once each saw none kept, both counted it in the facts, and
 /// Marten's insert of the view (on conflict do nothing) dropped the loser's revision silently (the fault suite, two
-/// instances).
+/// instances). The outgoing webhooks' events of the page are written in the same transaction (<see cref="DonationEvents"/>):
+/// every revision in the page, so one moved here from the events' old queue still gets its deliveries.
 /// </summary>
-public sealed class LedgerConsumer(PageRunner pages) : IConsumer<Batch<DonationAttributed>>
+public sealed class LedgerConsumer(PageRunner pages, WebhookOutbox outbox) : IConsumer<Batch<DonationAttributed>>
 {
     public const string Endpoint = "reporting-ledger-ordered";
 
@@ -28,8 +29,10 @@ public sealed class LedgerConsumer(PageRunner pages) : IConsumer<Batch<DonationA
         var page = await LedgerPage.LoadAsync(session, messages.Select(m => m.Message), ct);
         foreach (var message in messages) page.Apply(message.Message, DateTimeOffset.UtcNow);
         page.Write();
+        var events = await outbox.EnqueueAsync(session, messages.Select(m => DonationEvents.Of(m.Message)).DistinctBy(e => e.EventId).ToList(), DateTimeOffset.UtcNow, ct);
         await session.SaveChangesAsync(ct);
         page.Observe(DateTimeOffset.UtcNow);
+        if (events > 0) outbox.Written();
     });
 }
 

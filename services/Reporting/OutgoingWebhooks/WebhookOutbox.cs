@@ -4,6 +4,9 @@ using Marten;
 
 namespace Donations.Reporting.OutgoingWebhooks;
 
+/// <summary>An event for the NGO's endpoints; its id is stable, so the same fact always gives the same event.</summary>
+public sealed record WebhookEvent(string NgoId, string Type, Guid EventId, DateTimeOffset Timestamp, object Data);
+
 /// <summary>
 /// Turns an event into one delivery per endpoint of the NGO that listens for its type, in the caller's session (so in
 /// the caller's transaction); deliveries already written for the event are left as they are. A disabled endpoint's
@@ -21,20 +24,29 @@ public sealed class WebhookOutbox
     /// <summary>The Standard Webhooks payload: <c>{type, timestamp, data}</c>.</summary>
     public static string Payload(string type, DateTimeOffset timestamp, object data) => JsonSerializer.Serialize(new { type, timestamp, data }, Json);
 
-    public async Task<int> EnqueueAsync(IDocumentSession session, string ngo, string type, Guid eventId, DateTimeOffset timestamp, object data, DateTimeOffset now, CancellationToken ct)
+    public Task<int> EnqueueAsync(IDocumentSession session, string ngo, string type, Guid eventId, DateTimeOffset timestamp, object data, DateTimeOffset now, CancellationToken ct) =>
+        EnqueueAsync(session, [new WebhookEvent(ngo, type, eventId, timestamp, data)], now, ct);
+
+    /// <summary>A page of events in two reads, whatever its size: the NGOs' endpoints, then the deliveries already written.</summary>
+    public async Task<int> EnqueueAsync(IDocumentSession session, IReadOnlyCollection<WebhookEvent> events, DateTimeOffset now, CancellationToken ct)
     {
-        var endpoints = await session.Query<WebhookEndpoint>().Where(e => e.NgoId == ngo).ToListAsync(ct);
-        var listening = endpoints.Where(e => e.Events.Contains(type)).ToList();
-        if (listening.Count == 0) return 0;
-        var ids = listening.ToDictionary(e => DeliveryId(e.Id, eventId));
-        var existing = (await session.LoadManyAsync<WebhookDelivery>(ct, ids.Keys)).Select(d => d.Id).ToHashSet();
-        var payload = Payload(type, timestamp, data);
-        foreach (var (id, endpoint) in ids.Where(p => !existing.Contains(p.Key)))
+        var ngos = events.Select(e => e.NgoId).Distinct().ToArray();
+        var endpoints = (await session.Query<WebhookEndpoint>().Where(e => e.NgoId.IsOneOf(ngos)).ToListAsync(ct)).ToLookup(e => e.NgoId);
+        var due = events.SelectMany(e => endpoints[e.NgoId].Where(endpoint => endpoint.Events.Contains(e.Type))
+            .Select(endpoint => (Id: DeliveryId(endpoint.Id, e.EventId), Endpoint: endpoint, Event: e))).DistinctBy(d => d.Id).ToList();
+        if (due.Count == 0) return 0;
+        var existing = (await session.LoadManyAsync<WebhookDelivery>(ct, due.Select(d => d.Id))).Select(d => d.Id).ToHashSet();
+        var written = 0;
+        foreach (var (id, endpoint, e) in due.Where(d => !existing.Contains(d.Id)))
+        {
             session.Insert(new WebhookDelivery
             {
-                Id = id, EndpointId = endpoint.Id, NgoId = ngo, MessageId = MessageId(eventId), Type = type, Payload = payload, CreatedAt = now, NextAttemptAt = now,
+                Id = id, EndpointId = endpoint.Id, NgoId = e.NgoId, MessageId = MessageId(e.EventId), Type = e.Type, Payload = Payload(e.Type, e.Timestamp, e.Data),
+                CreatedAt = now, NextAttemptAt = now,
             });
-        return ids.Count - existing.Count;
+            written++;
+        }
+        return written;
     }
 
     /// <summary>Wakes the dispatcher of this instance: deliveries were committed and are due now.</summary>
