@@ -33,13 +33,16 @@ switch (command)
         foreach (var r in latencies)
             Console.WriteLine($"| `{r.Route}` | {r.Small.P50Ms:N1} ms | {r.Small.P99Ms:N1} ms | {r.Large.P50Ms:N1} ms | {r.Large.P99Ms:N1} ms | {r.Ratio:N2} | " +
                               $"{(r.Large.P99Ms <= r.Target && r.Ratio <= 2 ? "met" : $"missed (p95 ≤ {r.Target:N0} ms, ratio ≤ 2)")} |");
-        Console.WriteLine($"| dashboard's full render in Chromium ({dashboard.Large.Loads} reloads) | {dashboard.Small.P50Ms:N0} ms | {dashboard.Small.P95Ms:N0} ms | " +
+        Console.WriteLine($"| dashboard's full render in Chromium, from navigation start ({dashboard.Large.Loads} reloads) | {dashboard.Small.P50Ms:N0} ms | {dashboard.Small.P95Ms:N0} ms | " +
                           $"{dashboard.Large.P50Ms:N0} ms | {dashboard.Large.P95Ms:N0} ms | {dashboard.Large.P95Ms / Math.Max(1, dashboard.Small.P95Ms):N2} | " +
                           $"{(dashboard.Large.P95Ms <= 300 ? "met" : "missed (≤ 300 ms)")} |");
+        Console.WriteLine($"| the same, wall clock from Playwright's reload | {dashboard.Small.WallP50Ms:N0} ms | {dashboard.Small.WallP95Ms:N0} ms | " +
+                          $"{dashboard.Large.WallP50Ms:N0} ms | {dashboard.Large.WallP95Ms:N0} ms | {dashboard.Large.WallP95Ms / Math.Max(1, dashboard.Small.WallP95Ms):N2} | — |");
         return 0;
     case "render":
         var render = await DashboardRender.MeasureAsync(new Uri(args[1]), args[2], args[3], args.Length > 4 ? int.Parse(args[4]) : 10);
-        Console.WriteLine($"Dashboard render, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: p50 {render.P50Ms:N0} ms, p95 {render.P95Ms:N0} ms over {render.Loads} loads");
+        Console.WriteLine($"Dashboard render, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, from navigation start: p50 {render.P50Ms:N0} ms, p95 {render.P95Ms:N0} ms; " +
+                          $"wall clock from Playwright's reload: p50 {render.WallP50Ms:N0} ms, p95 {render.WallP95Ms:N0} ms, over {render.Loads} loads");
         return 0;
     case "reconciliation":
         await ReconciliationBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000_000, args.Length > 2 ? int.Parse(args[2]) : 1_000,
