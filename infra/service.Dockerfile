@@ -5,6 +5,7 @@ ARG SERVICE
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY shared/ shared/
+COPY services/Directory.Build.props services/
 COPY services/${SERVICE}/ services/${SERVICE}/
 RUN dotnet publish services/${SERVICE}/Donations.${SERVICE}.csproj -c Release -o /app --nologo
 

@@ -11,6 +11,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY shared/ shared/
+COPY services/Directory.Build.props services/
 COPY services/Web/ services/Web/
 COPY --from=app /src/services/Web/wwwroot/ services/Web/wwwroot/
 RUN dotnet publish services/Web/Donations.Web.csproj -c Release -o /app --nologo -p:SkipAppBuild=true
