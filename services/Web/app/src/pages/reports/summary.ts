@@ -39,11 +39,11 @@ async function render(ctx: Ctx): Promise<void> {
   const load = async (period: Period) => {
     body.replaceChildren(el("p", { class: "muted" }, t("common.loading")));
     try {
-      const compared = comparison(ctx, period); // its two summaries are asked for with the others, not after them
-      const [summary, daily, fundraisers] = await Promise.all([
+      // The comparison's two summaries are asked for with the others, not after them.
+      const [summary, daily, fundraisers, compared] = await Promise.all([
         api.get<Summary>("reports/summary", period), api.get<Daily>("reports/daily", { ...chartPeriod(ctx, period), by: by.value, top: chartSeries }),
-        api.get<Fundraiser[]>("reports/fundraisers", period)]);
-      body.replaceChildren(totals(ctx, summary), await compared, reasons(ctx, summary), dailyChart(ctx, daily, by, period),
+        api.get<Fundraiser[]>("reports/fundraisers", period), comparison(ctx, period)]);
+      body.replaceChildren(totals(ctx, summary), compared, reasons(ctx, summary), dailyChart(ctx, daily, by, period),
         fundraiserBars(ctx, fundraisers),
         el("section", { class: "card" }, el("p", {}, t("posts"), " ", el("a", { href: "#/reports/funnel", "data-testid": "posts-link" }, t("postsLink")))));
       document.body.dataset.loaded = "true";
