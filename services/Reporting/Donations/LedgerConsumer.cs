@@ -18,7 +18,7 @@ namespace Donations.Reporting.Donations;
 /// instances). The outgoing webhooks' events of the page are written in the same transaction (<see cref="DonationEvents"/>):
 /// every revision in the page, so one moved here from the events' old queue still gets its deliveries.
 /// </summary>
-public sealed class LedgerConsumer(PageRunner pages, WebhookOutbox outbox) : IConsumer<Batch<DonationAttributed>>
+public sealed class LedgerConsumer(PageRunner pages, WebhookOutbox outbox, TimeProvider clock) : IConsumer<Batch<DonationAttributed>>
 {
     public const string Endpoint = "reporting-ledger-ordered";
 
@@ -27,11 +27,11 @@ public sealed class LedgerConsumer(PageRunner pages, WebhookOutbox outbox) : ICo
         var ct = context.CancellationToken;
         var session = services.GetRequiredService<IDocumentSession>();
         var page = await LedgerPage.LoadAsync(session, messages.Select(m => m.Message), ct);
-        foreach (var message in messages) page.Apply(message.Message, DateTimeOffset.UtcNow);
+        foreach (var message in messages) page.Apply(message.Message, clock.GetUtcNow());
         page.Write();
-        var events = await outbox.EnqueueAsync(session, messages.Select(m => DonationEvents.Of(m.Message)).DistinctBy(e => e.EventId).ToList(), DateTimeOffset.UtcNow, ct);
+        var events = await outbox.EnqueueAsync(session, messages.Select(m => DonationEvents.Of(m.Message)).DistinctBy(e => e.EventId).ToList(), clock.GetUtcNow(), ct);
         await session.SaveChangesAsync(ct);
-        page.Observe(DateTimeOffset.UtcNow);
+        page.Observe(clock.GetUtcNow());
         if (events > 0) outbox.Written();
     });
 }
