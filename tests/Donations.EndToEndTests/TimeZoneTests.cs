@@ -20,6 +20,16 @@ public class TimeZoneTests(DonationsSystem system)
     private static string[] Expected(string zone, IEnumerable<(DateTimeOffset At, long Amount)> donations) =>
         donations.GroupBy(d => DayIn(zone, d.At)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()} {g.Sum(d => d.Amount)}").ToArray();
 
+    /// <summary>The fundraiser's lines of the daily report by fundraiser, as "day attributed", in order.</summary>
+    private static async Task<string[]> FundraiserDaysAsync(Scenario ngo) =>
+        (await ngo.Reporting.GetFromJsonAsync<JsonObject>($"/api/ngos/{ngo.NgoId}/reports/daily?by=fundraiser"))!["byKey"]!.AsArray()
+        .Where(d => d!.Str("key") == Fundraiser).Select(d => $"{d!.Str("day")} {d!.Long("attributedMinor")}").ToArray();
+
+    private static string[] ExpectedFundraiserDays(string zone, IEnumerable<(DateTimeOffset At, long Amount)> donations) =>
+        donations.GroupBy(d => DayIn(zone, d.At)).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Sum(d => d.Amount)}").ToArray();
+
+    private const string Fundraiser = "zone-fund";
+
     [Fact]
     public async Task A_change_of_time_zone_moves_every_report_day_to_the_new_zone_including_the_days_already_counted()
     {
@@ -27,9 +37,10 @@ public class TimeZoneTests(DonationsSystem system)
         // Late evening in Moscow is the next morning in Vladivostok; midday is the same day in both.
         var donations = new List<(DateTimeOffset At, long Amount)> { (new(2026, 11, 10, 20, 30, 0, TimeSpan.Zero), 700_00), (new(2026, 11, 10, 12, 0, 0, TimeSpan.Zero), 300_00) };
         for (var i = 0; i < donations.Count; i++)
-            Assert.True((await ngo.PostGenericAsync(Scenario.DonationBody($"tx-zone-{i}", donations[i].Amount, occurredAt: donations[i].At))).IsSuccessStatusCode);
+            Assert.True((await ngo.PostGenericAsync(Scenario.DonationBody($"tx-zone-{i}", donations[i].Amount, fundraiserId: Fundraiser, occurredAt: donations[i].At))).IsSuccessStatusCode);
         for (var i = 0; i < donations.Count; i++) await ngo.DonationAsync($"tx-zone-{i}");
         Assert.Equal(Expected("Europe/Moscow", donations), await DaysAsync(ngo));
+        Assert.Equal(ExpectedFundraiserDays("Europe/Moscow", donations), await FundraiserDaysAsync(ngo));
 
         // Only the NGO's manager chooses, and only a zone that exists.
         using var viewer = system.Client(system.Ingestion, ngo.ViewerKey);
@@ -51,6 +62,7 @@ public class TimeZoneTests(DonationsSystem system)
         await Eventually.Async(async () => (await system.QuerySqlAsync("reporting", "select fact_zone from rpt_ngo_zones where ngo = $1", ngo.NgoId)).SingleOrDefault() == "Asia/Vladivostok",
             "the rollups move to the new zone");
         Assert.Equal(Expected("Asia/Vladivostok", donations), await DaysAsync(ngo));
+        Assert.Equal(ExpectedFundraiserDays("Asia/Vladivostok", donations), await FundraiserDaysAsync(ngo)); // the key day rollup moved too
         Assert.Equal(Expected("Europe/Moscow", donations), await DaysAsync(ngo, "?timeZone=Europe/Moscow")); // another zone on request
         var nextMorning = DayIn("Asia/Vladivostok", donations[0].At);
         var summary = (await ngo.Reporting.GetFromJsonAsync<JsonObject>($"/api/ngos/{ngo.NgoId}/reports/summary?from={nextMorning}&to={nextMorning}"))!;
@@ -58,10 +70,11 @@ public class TimeZoneTests(DonationsSystem system)
 
         // What arrives after the move is counted in the new zone's days as it is written.
         donations.Add((new(2026, 11, 11, 15, 0, 0, TimeSpan.Zero), 50_00));
-        Assert.True((await ngo.PostGenericAsync(Scenario.DonationBody("tx-zone-2", 50_00, occurredAt: donations[^1].At))).IsSuccessStatusCode);
+        Assert.True((await ngo.PostGenericAsync(Scenario.DonationBody("tx-zone-2", 50_00, fundraiserId: Fundraiser, occurredAt: donations[^1].At))).IsSuccessStatusCode);
         await ngo.DonationAsync("tx-zone-2");
         await Eventually.Async(async () => (await DaysAsync(ngo)).SequenceEqual(Expected("Asia/Vladivostok", donations)), "the new donation is on Vladivostok's day");
         Assert.Equal(Expected("Europe/Moscow", donations), await DaysAsync(ngo, "?timeZone=Europe/Moscow"));
+        Assert.Equal(ExpectedFundraiserDays("Asia/Vladivostok", donations), await FundraiserDaysAsync(ngo));
     }
 
     [Fact]

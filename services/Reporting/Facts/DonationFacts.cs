@@ -110,6 +110,10 @@ public static class DonationFacts
               from f group by 1, 2, 3, 4, 5, 6, 7, 8, 9 order by 1, 2, 3, 4, 5, 6, 7, 8, 9
               on conflict (ngo, day, recorded_day, currency, provider, status, reason, dim, key) do update set gross = t.gross + excluded.gross,
                 refunded = t.refunded + excluded.refunded, fee = t.fee + excluded.fee, attributed = t.attributed + excluded.attributed, donations = t.donations + excluded.donations),
+            key_days as (
+              insert into {s}.{FactTables.KeyDays}{suffix} as t (ngo, dim, day, key, currency, attributed, donations)
+              select ngo, dim, day, key, currency, sum(attributed), sum(donations) from f where dim <> '' group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5
+              on conflict (ngo, dim, day, key, currency) do update set attributed = t.attributed + excluded.attributed, donations = t.donations + excluded.donations),
             totals as (
               insert into {s}.{FactTables.Totals}{suffix} as t (ngo, currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations)
               select ngo, currency, provider, status, reason, dim, key, sum(gross), sum(refunded), sum(fee), sum(attributed), sum(donations)

@@ -234,6 +234,7 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         .. new[] { FactTables.Facts, FactTables.Days, FactTables.Totals }.Select(t => (t,
             "select ngo, currency, dim, sum(gross) as gross, sum(refunded) as refunded, sum(fee) as fee, sum(attributed) as attributed, sum(donations) as donations from {0} group by 1, 2, 3",
             new[] { "gross", "refunded", "fee", "attributed", "donations" })),
+        (FactTables.KeyDays, "select ngo, currency, dim, sum(attributed) as attributed, sum(donations) as donations from {0} group by 1, 2, 3", ["attributed", "donations"]),
         (FactTables.RecordedMonths, "select ngo, currency, dim, sum(gross) as gross, sum(refunded) as refunded, sum(fee) as fee, sum(attributed) as attributed, sum(donations) as donations from {0} group by 1, 2, 3",
             ["gross", "refunded", "fee", "attributed", "donations"]),
         (FactTables.Donors, "select ngo, '-' as currency, dim, sum(donations) as donations, count(*) filter (where donations > 0) as donors from {0} group by 1, 2, 3", ["donations", "donors"]),

@@ -74,6 +74,11 @@ public sealed class ZoneMover(IDocumentStore store, IConfiguration configuration
                      select ngo, day, (recorded_at at time zone 'UTC')::date, currency, provider, status, reason, dim, key, sum(gross), sum(refunded), sum(fee), sum(attributed), sum(donations)
                      from {schema}.{FactTables.Facts} where ngo = $1 group by 1, 2, 3, 4, 5, 6, 7, 8, 9
                      """,
+                     $"delete from {schema}.{FactTables.KeyDays} where ngo = $1",
+                     $"""
+                     insert into {schema}.{FactTables.KeyDays} (ngo, dim, day, key, currency, attributed, donations)
+                     select ngo, dim, day, key, currency, sum(attributed), sum(donations) from {schema}.{FactTables.Facts} where ngo = $1 and dim <> '' group by 1, 2, 3, 4, 5
+                     """,
                      $"update {schema}.{FactTables.Clicks} set day = (clicked_at {day} where ngo = $1",
                      $"delete from {schema}.{FactTables.ClickDays} where ngo = $1",
                      $"""

@@ -258,11 +258,11 @@ public static class ReportEndpoints
     private static string Keyed(ReportSql sql, string dim, bool byDay = false) => dim == FactDims.Campaign
         ? $"""
           (select r.day, coalesce(case when r.dim = '{FactDims.FundraiserCampaign}' then f.data->>'campaignId' else r.key end, '') as key, r.currency, r.attributed, r.donations
-           from {sql.Rows([FactDims.Campaign, FactDims.FundraiserCampaign], byDay)} r
+           from {sql.Credits([FactDims.Campaign, FactDims.FundraiserCampaign], byDay)} r
            left join {sql.Table<FundraiserView>()} f on r.dim = '{FactDims.FundraiserCampaign}' and f.data->>'ngoId' = {sql.Ngo} and f.data->>'fundraiserId' = r.key
            where r.dim = '{FactDims.Campaign}' or f.data->>'campaignId' is not null)
           """
-        : sql.Rows([dim], byDay);
+        : sql.Credits([dim], byDay);
 
     private static Task<IReadOnlyList<ClickRow>> ClicksByAsync(ReportSql sql, CancellationToken ct) => sql.RowsAsync<ClickRow>($"""
         select jsonb_build_object('key', key, 'clicks', humans, 'botClicks', bots, 'people', people, 'paidClicks', paid) from {sql.Clicks()} x

@@ -92,6 +92,18 @@ public sealed class ReportSql
     }
 
     /// <summary>
+    /// The credit of <paramref name="dims"/> (posts, campaigns, fundraisers; never the donation's own row) for the period
+    /// and asOf, as <c>(day, dim, key, currency, attributed, donations)</c>; <paramref name="byDay"/>: the rows need their
+    /// day. Days or a period in the NGO's zone without asOf read the key day rollup; the rest is <see cref="Rows"/>.
+    /// </summary>
+    public string Credits(string[] dims, bool byDay = false)
+    {
+        if (!NgoZone || Query.AsOf is not null || (!byDay && Query is { From: null, To: null }))
+            return $"(select day, dim, key, currency, attributed, donations from {Rows(dims, byDay)} r)";
+        return $"(select day, dim, key, currency, attributed, donations from {_schema}.{FactTables.KeyDays} where ngo = {Ngo} and dim in ({string.Join(", ", dims.Select(Literal))}){Days("day")})";
+    }
+
+    /// <summary>
     /// Distinct donors behind each key of <paramref name="dim"/> (across currencies unless <paramref name="currency"/>), as
     /// <c>(key, donors)</c>, for donations made by <paramref name="until"/> (inclusive). All time: the counts. asOf: the
     /// days recorded before asOf's UTC day and that day's moments a donor started or stopped counting. By a deadline
