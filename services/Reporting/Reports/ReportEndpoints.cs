@@ -135,7 +135,7 @@ public static class ReportEndpoints
                    case when m.n > 0 then m.a else 0 end as attributed, coalesce(m.n, 0) as donations,
                    coalesce((select sum(donors) from {sql.Donors(FactDims.Fundraiser, f.FundraiserId, f.Currency, f.Deadline)} d), 0) as donors
             from (select sum(attributed) as a, sum(donations) as n
-                  from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true)} x where currency = {ReportSql.Literal(f.Currency)}) m
+                  from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true, creditOnly: true)} x where currency = {ReportSql.Literal(f.Currency)}) m
             """).ToList();
         var raised = each.Count == 0 ? new Dictionary<string, CreditRow>() : (await sql.RowsAsync<CreditRow>($"""
             select jsonb_build_object('key', key, 'currency', currency, 'attributedMinor', attributed, 'donations', donations, 'donors', donors)
@@ -223,9 +223,9 @@ public static class ReportEndpoints
             DateTimeOffset? until = i + 1 < changes.Count ? changes[i + 1].At : null;
             var rows = await sql.RowsAsync<CreditRow>($"""
                 select jsonb_build_object('key', '', 'currency', t.currency, 'attributedMinor', t.attributed, 'donations', t.donations, 'donors', coalesce(p.posts, 0)) from
-                  (select currency, sum(attributed) as attributed, sum(donations) as donations from {sql.Rows([FactDims.Posts], since: since, until: until)} x
+                  (select currency, sum(attributed) as attributed, sum(donations) as donations from {sql.Rows([FactDims.Posts], since: since, until: until, creditOnly: true)} x
                    group by currency having sum(donations) > 0) t
-                  left join (select currency, count(*) as posts from (select currency, key from {sql.Rows([FactDims.Post], since: since, until: until)} y
+                  left join (select currency, count(*) as posts from (select currency, key from {sql.Rows([FactDims.Post], since: since, until: until, creditOnly: true)} y
                              group by currency, key having sum(donations) > 0) k group by currency) p using (currency)
                 order by t.currency
                 """, ct);
@@ -258,11 +258,11 @@ public static class ReportEndpoints
     private static string Keyed(ReportSql sql, string dim, bool byDay = false) => dim == FactDims.Campaign
         ? $"""
           (select r.day, coalesce(case when r.dim = '{FactDims.FundraiserCampaign}' then f.data->>'campaignId' else r.key end, '') as key, r.currency, r.attributed, r.donations
-           from {sql.Credits([FactDims.Campaign, FactDims.FundraiserCampaign], byDay)} r
+           from {sql.Rows([FactDims.Campaign, FactDims.FundraiserCampaign], byDay, creditOnly: true)} r
            left join {sql.Table<FundraiserView>()} f on r.dim = '{FactDims.FundraiserCampaign}' and f.data->>'ngoId' = {sql.Ngo} and f.data->>'fundraiserId' = r.key
            where r.dim = '{FactDims.Campaign}' or f.data->>'campaignId' is not null)
           """
-        : sql.Credits([dim], byDay);
+        : sql.Rows([dim], byDay, creditOnly: true);
 
     private static Task<IReadOnlyList<ClickRow>> ClicksByAsync(ReportSql sql, CancellationToken ct) => sql.RowsAsync<ClickRow>($"""
         select jsonb_build_object('key', key, 'clicks', humans, 'botClicks', bots, 'people', people, 'paidClicks', paid) from {sql.Clicks()} x

@@ -49,8 +49,11 @@ public sealed class ReportSql
     /// The rows of <paramref name="dims"/> (and <paramref name="key"/>, when given) for the period and asOf, and for
     /// donations made in [<paramref name="since"/>, <paramref name="until"/>) — or up to and including
     /// <paramref name="until"/> when <paramref name="untilInclusive"/>. <paramref name="byDay"/>: the rows need their day.
+    /// <paramref name="creditOnly"/>: the caller reads only <c>attributed</c> and <c>donations</c> of posts, campaigns or
+    /// fundraisers, so whole days without asOf come from the key day rollup (the other measures are 0 there).
     /// </summary>
-    public string Rows(string[] dims, bool byDay = false, string? key = null, DateTimeOffset? since = null, DateTimeOffset? until = null, bool untilInclusive = false)
+    public string Rows(string[] dims, bool byDay = false, string? key = null, DateTimeOffset? since = null, DateTimeOffset? until = null, bool untilInclusive = false,
+        bool creditOnly = false)
     {
         var where = $"ngo = {Ngo} and dim in ({string.Join(", ", dims.Select(Literal))}){(key is null ? "" : $" and key = {Literal(key)}")}";
         const string columns = "currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations";
@@ -85,22 +88,13 @@ public sealed class ReportSql
         }
         else
         {
-            parts.Add($"select day, {columns} from {_schema}.{FactTables.Days} where {where}{Days("day")}{inner}");
+            var days = creditOnly && !dims.Contains(FactDims.Donation)
+                ? $"(select ngo, day, currency, ''::text as provider, ''::text as status, ''::text as reason, dim, key, 0::bigint as gross, 0::bigint as refunded, 0::bigint as fee, attributed, donations from {_schema}.{FactTables.KeyDays}) kd"
+                : $"{_schema}.{FactTables.Days}";
+            parts.Add($"select day, {columns} from {days} where {where}{Days("day")}{inner}");
             if (boundary is not null) parts.Add($"select day, {columns} from {_schema}.{FactTables.Facts} where {where}{Days("day")}{boundary}");
         }
         return $"({string.Join(" union all ", parts)})";
-    }
-
-    /// <summary>
-    /// The credit of <paramref name="dims"/> (posts, campaigns, fundraisers; never the donation's own row) for the period
-    /// and asOf, as <c>(day, dim, key, currency, attributed, donations)</c>; <paramref name="byDay"/>: the rows need their
-    /// day. Days or a period in the NGO's zone without asOf read the key day rollup; the rest is <see cref="Rows"/>.
-    /// </summary>
-    public string Credits(string[] dims, bool byDay = false)
-    {
-        if (!NgoZone || Query.AsOf is not null || (!byDay && Query is { From: null, To: null }))
-            return $"(select day, dim, key, currency, attributed, donations from {Rows(dims, byDay)} r)";
-        return $"(select day, dim, key, currency, attributed, donations from {_schema}.{FactTables.KeyDays} where ngo = {Ngo} and dim in ({string.Join(", ", dims.Select(Literal))}){Days("day")})";
     }
 
     /// <summary>
