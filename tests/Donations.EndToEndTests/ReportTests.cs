@@ -57,7 +57,7 @@ public class ReportTests(DonationsSystem system)
         await ngo.Ingestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/campaigns", new { id = "coats-campaign", name = "Куртки", startsAt = deadline.AddDays(-30) });
         var created = await ngo.Ingestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/fundraisers", new
         {
-            id = "coats", campaignId = "coats-campaign", title = "Тёплые куртки", goal = new { amountMinor = 1000_00, currency = "RUB" }, deadline,
+            id = "coats", campaignId = "coats-campaign", title = "Тёплые куртки", goal = new { amountMinor = 2000_00, currency = "RUB" }, deadline,
         });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await Eventually.Async(async () => (await Get(ngo, "fundraisers")).AsArray().Count == 1, "the fundraiser reaches Reporting");
@@ -65,15 +65,21 @@ public class ReportTests(DonationsSystem system)
         await ngo.PostGenericAsync(Scenario.DonationBody("tx-coat-1", 600_00, fundraiserId: "coats", occurredAt: deadline.AddHours(-1), donorId: "d1"));
         await ngo.PostGenericAsync(Scenario.DonationBody("tx-coat-2", 500_00, fundraiserId: "coats", occurredAt: deadline.AddHours(-1), donorId: "d2"));
         await ngo.PostGenericAsync(Scenario.DonationBody("tx-coat-late", 900_00, fundraiserId: "coats", occurredAt: deadline.AddHours(1), donorId: "d3"));
+        // Donors are counted per day before the deadline's day, and to the moment on that day: one on each side.
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-coat-last", 100_00, fundraiserId: "coats", occurredAt: deadline.AddMinutes(-1), donorId: "d4"));
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-coat-early", 50_00, fundraiserId: "coats", occurredAt: deadline.AddDays(-2), donorId: "d5"));
         await ngo.PostGenericAsync(Scenario.RefundBody("rf-coat", "tx-coat-2", 200_00));
         await ngo.DonationWhenAsync("tx-coat-2", d => d.Long("refundedMinor") == 200_00);
-        await ngo.DonationAsync("tx-coat-late", "attributed");
+        foreach (var tx in new[] { "tx-coat-late", "tx-coat-last", "tx-coat-early" }) await ngo.DonationAsync(tx, "attributed");
+        // d5's earlier gift, reported afterwards: the donor's first day moves, and d5 is still one donor.
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-coat-earlier", 20_00, fundraiserId: "coats", occurredAt: deadline.AddDays(-4), donorId: "d5"));
+        await ngo.DonationAsync("tx-coat-earlier", "attributed");
 
         var progress = (await ngo.Reporting.GetFromJsonAsync<JsonNode>($"/api/ngos/{ngo.NgoId}/reports/fundraisers/coats"))!;
-        Assert.Equal((1000_00L, 900_00L), (progress.Long("goalMinor"), progress.Long("raisedMinor")));
-        Assert.Equal((90.0, 2, "ended short"), (progress["percent"]!.GetValue<double>(), progress["donors"]!.GetValue<int>(), progress.Str("status")));
+        Assert.Equal((2000_00L, 1070_00L), (progress.Long("goalMinor"), progress.Long("raisedMinor")));
+        Assert.Equal((53.5, 4, "ended short"), (progress["percent"]!.GetValue<double>(), progress["donors"]!.GetValue<int>(), progress.Str("status")));
         var campaign = (await Get(ngo, "campaigns")).AsArray().Single(c => c!.Str("campaignId") == "coats-campaign")!["money"]![0]!;
-        Assert.Equal(1800_00, campaign.Long("attributedMinor")); // every fundraiser donation counts for its campaign, the late one too
+        Assert.Equal(1970_00, campaign.Long("attributedMinor")); // every fundraiser donation counts for its campaign, the late one too
         Assert.Equal(HttpStatusCode.NotFound, (await ngo.Reporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/fundraisers/no-such")).StatusCode);
     }
 

@@ -148,7 +148,8 @@ public static class DonationFacts
     /// (entries: recorded_at, occurred_at, currency, donation, ±donations); the upsert returns the entries before
     /// and after, read from the row it locked (so concurrent writers stay exact), and the difference between the two
     /// is written: the moments a donor starts (+1) or stops (−1) counting, per moment, UTC day and month recorded, and the
-    /// first moment of a donation that counts now, per currency.
+    /// first moment of a donation that counts now, per currency, counted per UTC day (the moment it replaced comes back
+    /// from the locked row).
     /// </summary>
     private static string DonorSql(string s, string suffix) => $"""
         changes as (
@@ -191,10 +192,20 @@ public static class DonationFacts
           from counted group by 1, 2, 3, 4, 5),
         gone as (
           delete from {s}.{FactTables.DonorFirsts}{suffix} t using firsts x
-          where not x.counts and t.ngo = x.ngo and t.dim = x.dim and t.key = x.key and t.currency = x.currency and t.donor = x.donor)
-        insert into {s}.{FactTables.DonorFirsts}{suffix} as t (ngo, dim, key, currency, donor, first_at)
-        select ngo, dim, key, currency, donor, first_at from firsts where counts order by 1, 2, 3, 4, 5
-        on conflict (ngo, dim, key, currency, donor) do update set first_at = excluded.first_at
+          where not x.counts and t.ngo = x.ngo and t.dim = x.dim and t.key = x.key and t.currency = x.currency and t.donor = x.donor
+          returning t.ngo, t.dim, t.key, t.currency, t.first_at),
+        kept as (
+          insert into {s}.{FactTables.DonorFirsts}{suffix} as t (ngo, dim, key, currency, donor, first_at)
+          select ngo, dim, key, currency, donor, first_at from firsts where counts order by 1, 2, 3, 4, 5
+          on conflict (ngo, dim, key, currency, donor) do update set first_at = excluded.first_at, prev_at = t.first_at
+          returning t.ngo, t.dim, t.key, t.currency, t.first_at, t.prev_at),
+        moved as (
+          select ngo, dim, key, currency, first_at as at, 1 as n from kept
+          union all select ngo, dim, key, currency, prev_at, -1 from kept where prev_at is not null
+          union all select ngo, dim, key, currency, first_at, -1 from gone)
+        insert into {s}.{FactTables.DonorFirstDays}{suffix} as t (ngo, dim, key, currency, day, donors)
+        select ngo, dim, key, currency, (at at time zone 'UTC')::date, sum(n) from moved group by 1, 2, 3, 4, 5 having sum(n) <> 0 order by 1, 2, 3, 4, 5
+        on conflict (ngo, dim, key, currency, day) do update set donors = t.donors + excluded.donors
         """;
 }
 

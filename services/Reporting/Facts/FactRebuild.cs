@@ -251,6 +251,7 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         (FactTables.DonorRecorded, "select ngo, '-' as currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as days from {0} group by 1, 2, 3", ["donors", "days"]),
         (FactTables.DonorRecordedMonths, "select ngo, '-' as currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as months from {0} group by 1, 2, 3", ["donors", "months"]),
         (FactTables.DonorFirsts, "select ngo, currency, dim, count(*) as donors, sum(extract(epoch from first_at)::bigint) as first_seconds from {0} group by 1, 2, 3", ["donors", "first_seconds"]),
+        (FactTables.DonorFirstDays, "select ngo, currency, dim, sum(donors) as donors, count(*) filter (where donors <> 0) as days from {0} group by 1, 2, 3", ["donors", "days"]),
         (FactTables.ClickTotals, "select ngo, '-' as currency, 'post' as dim, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {0} group by 1, 2, 3", ["humans", "bots", "paid"]),
         (FactTables.ClickFirsts, "select ngo, '-' as currency, 'post' as dim, count(*) as people, sum(extract(epoch from first_at)::bigint) as first_seconds from {0} group by 1, 2, 3", ["people", "first_seconds"]),
         (FactTables.ClickPeopleDays, "select ngo, '-' as currency, 'post' as dim, sum(people) as people, count(*) filter (where people <> 0) as days from {0} group by 1, 2, 3", ["people", "days"]),

@@ -16,7 +16,8 @@ namespace Donations.Reporting.Facts;
 /// Distinct donors and people at a past moment or by a deadline, at a cost that does not grow with the NGO's gifts
 /// (<see cref="DonorDims"/>): <c>rpt_donor_history</c> keeps per post/fundraiser and donor the donor's changes,
 /// from which <c>rpt_donor_moments</c>/<c>rpt_donor_recorded</c> count when (recorded time) a donor starts or stops
-/// counting, and <c>rpt_donor_firsts</c> the first moment (occurred time) a donor counts, per currency;
+/// counting, and <c>rpt_donor_firsts</c> the first moment (occurred time) a donor counts, per currency, with
+/// <c>rpt_donor_first_days</c> how many donors' first moments fall on each UTC day;
 /// <c>rpt_click_totals</c> all-time clicks per post, <c>rpt_click_firsts</c>/<c>rpt_click_people_days</c> the day of
 /// each person's first click on a post.
 /// </summary>
@@ -24,7 +25,7 @@ public static class FactTables
 {
     public const string Facts = "rpt_facts", Days = "rpt_days", KeyDays = "rpt_key_days", Totals = "rpt_totals", Donors = "rpt_donors", DonorCounts = "rpt_donor_counts";
     public const string Clicks = "rpt_clicks", ClickDays = "rpt_click_days", ClickPeople = "rpt_click_people", ClickPeopleCounts = "rpt_click_people_counts";
-    public const string DonorHistory = "rpt_donor_history", DonorMoments = "rpt_donor_moments", DonorRecorded = "rpt_donor_recorded", DonorFirsts = "rpt_donor_firsts";
+    public const string DonorHistory = "rpt_donor_history", DonorMoments = "rpt_donor_moments", DonorRecorded = "rpt_donor_recorded", DonorFirsts = "rpt_donor_firsts", DonorFirstDays = "rpt_donor_first_days";
     public const string ClickTotals = "rpt_click_totals", ClickFirsts = "rpt_click_firsts", ClickPeopleDays = "rpt_click_people_days";
     // Months beside days, so an asOf reads a year as twelve months and the days of one.
     public const string RecordedMonths = "rpt_recorded_months", DonorRecordedMonths = "rpt_donor_recorded_months", ClickMonths = "rpt_click_months", ClickPeopleMonths = "rpt_click_people_months";
@@ -33,7 +34,7 @@ public static class FactTables
     public static readonly string[] DonorDims = [FactDims.Post, FactDims.Fundraiser];
 
     /// <summary>The tables of money, in the order a writer locks them.</summary>
-    public static readonly string[] Money = [Facts, Days, KeyDays, Totals, RecordedMonths, Donors, DonorCounts, DonorHistory, DonorMoments, DonorRecorded, DonorRecordedMonths, DonorFirsts];
+    public static readonly string[] Money = [Facts, Days, KeyDays, Totals, RecordedMonths, Donors, DonorCounts, DonorHistory, DonorMoments, DonorRecorded, DonorRecordedMonths, DonorFirsts, DonorFirstDays];
 
     /// <summary>The tables of clicks, in the order a writer locks them.</summary>
     public static readonly string[] ClickTables = [Clicks, ClickDays, ClickPeople, ClickPeopleCounts, ClickTotals, ClickFirsts, ClickPeopleDays, ClickMonths, ClickPeopleMonths];
@@ -164,7 +165,15 @@ public static class FactTables
         var firsts = new Table(Name(schema, DonorFirsts));
         foreach (var name in new[] { "ngo", "dim", "key", "currency", "donor" }) firsts.AddColumn<string>(name).AsPrimaryKey();
         firsts.AddColumn("first_at", "timestamptz").NotNull();
+        // The first moment before the last write moved it, so that write knows which day's count to take it from.
+        firsts.AddColumn("prev_at", "timestamptz");
         firsts.Indexes.Add(new IndexDefinition($"{DonorFirsts}_first") { Columns = ["ngo", "dim", "key", "currency", "first_at"] });
+
+        // Donors per key, currency and UTC day of their first donation that counts: donors by a deadline as days.
+        var firstDays = new Table(Name(schema, DonorFirstDays));
+        foreach (var name in new[] { "ngo", "dim", "key", "currency" }) firstDays.AddColumn<string>(name).AsPrimaryKey();
+        firstDays.AddColumn("day", "date").AsPrimaryKey();
+        firstDays.AddColumn<int>("donors").NotNull();
 
         var clickTotals = new Table(Name(schema, ClickTotals));
         clickTotals.AddColumn<string>("ngo").AsPrimaryKey();
@@ -198,7 +207,7 @@ public static class FactTables
         peopleMonths.AddColumn("month", "date").AsPrimaryKey();
         peopleMonths.AddColumn<long>("people").NotNull();
 
-        options.Storage.ExtendedSchemaObjects.AddRange([facts, days, keyDays, totals, recordedMonths, donors, counts, history, moments, recorded, donorMonths, firsts,
+        options.Storage.ExtendedSchemaObjects.AddRange([facts, days, keyDays, totals, recordedMonths, donors, counts, history, moments, recorded, donorMonths, firsts, firstDays,
             clicks, clickDays, people, peopleCounts, clickTotals, clickFirsts, peopleDays, clickMonths, peopleMonths]);
     }
 

@@ -101,7 +101,7 @@ public sealed class ReportSql
     /// Distinct donors behind each key of <paramref name="dim"/> (across currencies unless <paramref name="currency"/>), as
     /// <c>(key, donors)</c>, for donations made by <paramref name="until"/> (inclusive). All time: the counts. asOf: the
     /// days recorded before asOf's UTC day and that day's moments a donor started or stopped counting. By a deadline
-    /// in one currency: the donors whose first donation that counts was made by then. A period (or a deadline with
+    /// in one currency: the donors whose first donation that counts was made by then (per UTC day, and the deadline's day). A period (or a deadline with
     /// asOf): the fact rows of the period, grouped per donor — the one case whose cost grows with the period's credits.
     /// </summary>
     public string Donors(string dim, string? key = null, string? currency = null, DateTimeOffset? until = null)
@@ -122,10 +122,16 @@ public sealed class ReportSql
                 """;
         }
         if (currency is not null && until is { } deadline && Query is { AsOf: null, From: null, To: null } && dim == FactDims.Fundraiser)
+        {
+            // The UTC days before the deadline's from their counts, the deadline's own day from the donors' first moments.
+            var (inCurrency, deadlineDay) = ($"{where} and currency = {Literal(currency)}", Date(DateOnly.FromDateTime(deadline.UtcDateTime)));
             return $"""
-                (select key, count(*) as donors from {_schema}.{FactTables.DonorFirsts}
-                 where {where} and currency = {Literal(currency)} and first_at <= {Moment(deadline)} group by key)
+                (select key, sum(donors) as donors from (
+                   select key, donors from {_schema}.{FactTables.DonorFirstDays} where {inCurrency} and day < {deadlineDay}
+                   union all select key, count(*) from {_schema}.{FactTables.DonorFirsts}
+                   where {inCurrency} and first_at >= {deadlineDay}::timestamp at time zone 'UTC' and first_at <= {Moment(deadline)} group by key) x group by key)
                 """;
+        }
         var day = NgoZone ? "day" : Day("occurred_at");
         return $"""
             (select key, count(*) as donors from (
