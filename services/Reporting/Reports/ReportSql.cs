@@ -9,7 +9,7 @@ namespace Donations.Reporting.Reports;
 /// donation documents. <see cref="Rows"/> is a relation of unsummed rows <c>(day, currency, provider, status, reason,
 /// dim, key, gross, refunded, fee, attributed, donations)</c> for the report's period and <c>asOf</c>; a report sums it
 /// per group and keeps groups with <c>sum(donations) &gt; 0</c>. The relation reads, cheapest first: the all-time
-/// totals (no period, no asOf); the day rollup (a period in the NGO's zone; asOf takes the days recorded before asOf's
+/// totals (no period, no asOf); the day rollup (a period in the NGO's zone — for credit alone, the key day rollup; asOf takes the days recorded before asOf's
 /// UTC day — as whole months recorded before its month, when no day is asked for — and that day's own facts up to
 /// asOf); the fact rows themselves (a period in another zone).
 /// </summary>
