@@ -28,7 +28,8 @@ public static class ClickFacts
     /// The one statement that writes clicks (a JSON array, the parameter <paramref name="parameter"/>) and their rollups
     /// into the tables named with <paramref name="suffix"/> (the live ones, or a rebuild's). A person's first click on
     /// a post only moves earlier: the row it updates keeps the day it moved from (<c>prev_day</c>), so that the people
-    /// counted per first day move with it.
+    /// counted per first day move with it. A person's active days on a post change only by days added, and the spans
+    /// between them (<see cref="FactTables.SpansOf"/>) by the difference between the row's days after and before.
     /// </summary>
     public static string UpsertSql(string s, string suffix = "", string parameter = "?") => $"""
         with c as (
@@ -43,14 +44,20 @@ public static class ClickFacts
           select ngo, post, day, count(*) filter (where not bot), count(*) filter (where bot), count(*) filter (where paid) from c group by 1, 2, 3 order by 1, 2, 3
           on conflict (ngo, post, day) do update set humans = t.humans + excluded.humans, bots = t.bots + excluded.bots, paid = t.paid + excluded.paid),
         people as (
-          insert into {s}.{FactTables.ClickPeople}{suffix} (ngo, post, visitor)
-          select distinct ngo, post, visitor from c where not bot order by 1, 2, 3
-          on conflict (ngo, post, visitor) do nothing
-          returning ngo, post),
+          insert into {s}.{FactTables.ClickPeople}{suffix} as t (ngo, post, visitor, days)
+          select ngo, post, visitor, array_agg(distinct day order by day) from c where not bot group by 1, 2, 3 order by 1, 2, 3
+          on conflict (ngo, post, visitor) do update set previous = coalesce(t.days, array[]::date[]), days = array(select distinct d from unnest(t.days || excluded.days) d order by d)
+          where not coalesce(excluded.days <@ t.days, false)
+          returning t.ngo, t.post, t.visitor, t.days, t.previous),
         counts as (
           insert into {s}.{FactTables.ClickPeopleCounts}{suffix} as t (ngo, post, people)
-          select ngo, post, count(*) from people group by 1, 2 order by 1, 2
+          select ngo, post, count(*) from people where previous is null group by 1, 2 order by 1, 2
           on conflict (ngo, post) do update set people = t.people + excluded.people),
+        people_spans as (
+          insert into {s}.{FactTables.ClickPeopleSpans}{suffix} as t (ngo, day, post, prev_day, people)
+          select ngo, day, post, prev_day, sum(n) from ({FactTables.SpansOf("ngo, post", "visitor", PeopleDays("people", withPrevious: true))}) x
+          group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
+          on conflict (ngo, day, post, prev_day) do update set people = t.people + excluded.people),
         months as (
           insert into {s}.{FactTables.ClickMonths}{suffix} as t (ngo, post, month, humans, bots, paid)
           select ngo, post, date_trunc('month', day)::date, count(*) filter (where not bot), count(*) filter (where bot), count(*) filter (where paid) from c group by 1, 2, 3 order by 1, 2, 3
@@ -74,6 +81,10 @@ public static class ClickFacts
         select ngo, post, date_trunc('month', day)::date, sum(n) from moved group by 1, 2, 3 having sum(n) <> 0 order by 1, 2, 3
         on conflict (ngo, post, month) do update set people = t.people + excluded.people
         """;
+
+    /// <summary>The active days of <paramref name="people"/>' rows, +1 each, and (<paramref name="withPrevious"/>) −1 each of those before the write.</summary>
+    public static string PeopleDays(string people, bool withPrevious = false, string where = "") =>
+        $"select ngo, post, visitor, d as day, 1 as n from {people}, unnest(days) d{where}" + (withPrevious ? $" union all select ngo, post, visitor, d, -1 from {people}, unnest(previous) d{where}" : "");
 }
 
 /// <summary>One click as written (JSON names match the SQL record's columns).</summary>

@@ -149,7 +149,8 @@ public static class DonationFacts
     /// and after, read from the row it locked (so concurrent writers stay exact), and the difference between the two
     /// is written: the moments a donor starts (+1) or stops (−1) counting, per moment, UTC day and month recorded, and the
     /// first moment of a donation that counts now, per currency, counted per UTC day (the moment it replaced comes back
-    /// from the locked row).
+    /// from the locked row). A post's donor is active on the local days whose donations still count; the spans between
+    /// those days (<see cref="FactTables.SpansOf"/>) change by the difference between the entries after and before.
     /// </summary>
     private static string DonorSql(string s, string suffix) => $"""
         changes as (
@@ -184,6 +185,14 @@ public static class DonationFacts
           insert into {s}.{FactTables.DonorRecordedMonths}{suffix} as t (ngo, dim, key, month, donors)
           select ngo, dim, key, date_trunc('month', at at time zone 'UTC')::date, sum(donors) from turns group by 1, 2, 3, 4 having sum(donors) <> 0 order by 1, 2, 3, 4
           on conflict (ngo, dim, key, month) do update set donors = t.donors + excluded.donors),
+        donor_days as (
+          select x.ngo, x.key, x.donor, x.sign as n, {NgoZones.DayOf("(x.v->>1)::timestamptz")} as day from sides x {NgoZones.JoinZone(s)}
+          where x.dim = '{FactDims.Post}' group by 1, 2, 3, 4, 5 having sum((x.v->>4)::int) > 0),
+        post_donor_spans as (
+          insert into {s}.{FactTables.PostDonorSpans}{suffix} as t (ngo, day, post, prev_day, donors)
+          select ngo, day, key, prev_day, sum(n) from ({FactTables.SpansOf("ngo, key", "donor", "select * from donor_days")}) x
+          group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
+          on conflict (ngo, day, post, prev_day) do update set donors = t.donors + excluded.donors),
         counted as (
           select ngo, dim, key, donor, sign, v->>2 as currency, (v->>1)::timestamptz as occurred_at from sides
           where dim = '{FactDims.Fundraiser}' group by ngo, dim, key, donor, sign, v->>2, v->>3, v->>1 having sum((v->>4)::int) > 0),

@@ -242,7 +242,7 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         (FactTables.Clicks, "select ngo, '-' as currency, 'post' as dim, count(*) filter (where not bot) as humans, count(*) filter (where bot) as bots, count(*) filter (where paid) as paid from {0} group by 1, 2, 3",
             ["humans", "bots", "paid"]),
         (FactTables.ClickDays, "select ngo, '-' as currency, 'post' as dim, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {0} group by 1, 2, 3", ["humans", "bots", "paid"]),
-        (FactTables.ClickPeople, "select ngo, '-' as currency, 'post' as dim, count(*) as people from {0} group by 1, 2, 3", ["people"]),
+        (FactTables.ClickPeople, "select ngo, '-' as currency, 'post' as dim, count(*) as people, sum(cardinality(days)) as active_days from {0} group by 1, 2, 3", ["people", "active_days"]),
         (FactTables.ClickPeopleCounts, "select ngo, '-' as currency, 'post' as dim, sum(people) as people from {0} group by 1, 2, 3", ["people"]),
         // A donor's entries may be split differently by the pages that wrote them; what they sum to may not.
         (FactTables.DonorHistory, "select ngo, '-' as currency, dim, sum(n) as donations, count(*) filter (where n > 0) as donors from (select ngo, dim, (select coalesce(sum((v->>4)::int), 0) from jsonb_array_elements(entries) v) as n from {0}) x group by 1, 2, 3",
@@ -256,6 +256,8 @@ public sealed class FactRebuild(IDocumentStore store, TextWriter output)
         (FactTables.ClickFirsts, "select ngo, '-' as currency, 'post' as dim, count(*) as people, sum(extract(epoch from first_at)::bigint) as first_seconds from {0} group by 1, 2, 3", ["people", "first_seconds"]),
         (FactTables.ClickPeopleDays, "select ngo, '-' as currency, 'post' as dim, sum(people) as people, count(*) filter (where people <> 0) as days from {0} group by 1, 2, 3", ["people", "days"]),
         (FactTables.ClickMonths, "select ngo, '-' as currency, 'post' as dim, sum(humans) as humans, sum(bots) as bots, sum(paid) as paid from {0} group by 1, 2, 3", ["humans", "bots", "paid"]),
+        (FactTables.ClickPeopleSpans, "select ngo, '-' as currency, 'post' as dim, sum(people) as active_days, count(*) filter (where people <> 0) as spans from {0} group by 1, 2, 3", ["active_days", "spans"]),
+        (FactTables.PostDonorSpans, "select ngo, '-' as currency, 'post' as dim, sum(donors) as active_days, count(*) filter (where donors <> 0) as spans from {0} group by 1, 2, 3", ["active_days", "spans"]),
         (FactTables.ClickPeopleMonths, "select ngo, '-' as currency, 'post' as dim, sum(people) as people, count(*) filter (where people <> 0) as months from {0} group by 1, 2, 3", ["people", "months"]),
     ];
 

@@ -20,6 +20,10 @@ namespace Donations.Reporting.Facts;
 /// <c>rpt_donor_first_days</c> how many donors' first moments fall on each UTC day;
 /// <c>rpt_click_totals</c> all-time clicks per post, <c>rpt_click_firsts</c>/<c>rpt_click_people_days</c> the day of
 /// each person's first click on a post.
+/// Distinct people (donors) of a post in any period [from, to]: each person's active days on the post, with the active
+/// day before each (<c>-infinity</c> for the first), counted per (day, day before) in <c>rpt_click_people_spans</c> and
+/// <c>rpt_post_donor_spans</c>; a person active in the period has exactly one active day in it whose day before is
+/// earlier than <c>from</c>, so the count is a sum over the period's days, not over its people.
 /// </summary>
 public static class FactTables
 {
@@ -27,6 +31,8 @@ public static class FactTables
     public const string Clicks = "rpt_clicks", ClickDays = "rpt_click_days", ClickPeople = "rpt_click_people", ClickPeopleCounts = "rpt_click_people_counts";
     public const string DonorHistory = "rpt_donor_history", DonorMoments = "rpt_donor_moments", DonorRecorded = "rpt_donor_recorded", DonorFirsts = "rpt_donor_firsts", DonorFirstDays = "rpt_donor_first_days";
     public const string ClickTotals = "rpt_click_totals", ClickFirsts = "rpt_click_firsts", ClickPeopleDays = "rpt_click_people_days";
+    // Distinct people and donors per post over any period, as spans between a person's (donor's) active days.
+    public const string ClickPeopleSpans = "rpt_click_people_spans", PostDonorSpans = "rpt_post_donor_spans";
     // Months beside days, so an asOf reads a year as twelve months and the days of one.
     public const string RecordedMonths = "rpt_recorded_months", DonorRecordedMonths = "rpt_donor_recorded_months", ClickMonths = "rpt_click_months", ClickPeopleMonths = "rpt_click_people_months";
 
@@ -34,10 +40,10 @@ public static class FactTables
     public static readonly string[] DonorDims = [FactDims.Post, FactDims.Fundraiser];
 
     /// <summary>The tables of money, in the order a writer locks them.</summary>
-    public static readonly string[] Money = [Facts, Days, KeyDays, Totals, RecordedMonths, Donors, DonorCounts, DonorHistory, DonorMoments, DonorRecorded, DonorRecordedMonths, DonorFirsts, DonorFirstDays];
+    public static readonly string[] Money = [Facts, Days, KeyDays, Totals, RecordedMonths, Donors, DonorCounts, DonorHistory, DonorMoments, DonorRecorded, DonorRecordedMonths, DonorFirsts, DonorFirstDays, PostDonorSpans];
 
     /// <summary>The tables of clicks, in the order a writer locks them.</summary>
-    public static readonly string[] ClickTables = [Clicks, ClickDays, ClickPeople, ClickPeopleCounts, ClickTotals, ClickFirsts, ClickPeopleDays, ClickMonths, ClickPeopleMonths];
+    public static readonly string[] ClickTables = [Clicks, ClickDays, ClickPeople, ClickPeopleCounts, ClickTotals, ClickFirsts, ClickPeopleDays, ClickMonths, ClickPeopleMonths, ClickPeopleSpans];
 
     public static readonly string[] All = [.. Money, .. ClickTables];
 
@@ -131,6 +137,10 @@ public static class FactTables
         people.AddColumn<string>("ngo").AsPrimaryKey();
         people.AddColumn<string>("post").AsPrimaryKey();
         people.AddColumn<string>("visitor").AsPrimaryKey();
+        // The person's active days on the post (local days of human clicks), and before the last write changed them
+        // (null when the write inserted the row): the write derives the spans that changed from the row it locked.
+        people.AddColumn("days", "date[]");
+        people.AddColumn("previous", "date[]");
 
         var peopleCounts = new Table(Name(schema, ClickPeopleCounts));
         peopleCounts.AddColumn<string>("ngo").AsPrimaryKey();
@@ -208,8 +218,30 @@ public static class FactTables
         peopleMonths.AddColumn<long>("people").NotNull();
 
         options.Storage.ExtendedSchemaObjects.AddRange([facts, days, keyDays, totals, recordedMonths, donors, counts, history, moments, recorded, donorMonths, firsts, firstDays,
-            clicks, clickDays, people, peopleCounts, clickTotals, clickFirsts, peopleDays, clickMonths, peopleMonths]);
+            Spans(schema, PostDonorSpans, "donors"), clicks, clickDays, people, peopleCounts, clickTotals, clickFirsts, peopleDays, clickMonths, peopleMonths,
+            Spans(schema, ClickPeopleSpans, "people")]);
     }
+
+    /// <summary>Per NGO, local day, post and active day before: how many people (donors) were active on the post that day.</summary>
+    private static Table Spans(string schema, string name, string count)
+    {
+        var spans = new Table(Name(schema, name));
+        spans.AddColumn<string>("ngo").AsPrimaryKey();
+        // Day before post: a period is a range of days across the NGO's posts.
+        spans.AddColumn("day", "date").AsPrimaryKey();
+        spans.AddColumn<string>("post").AsPrimaryKey();
+        spans.AddColumn("prev_day", "date").AsPrimaryKey();
+        spans.AddColumn<long>(count).NotNull();
+        return spans;
+    }
+
+    /// <summary>
+    /// The spans of <paramref name="rows"/> (columns <paramref name="keys"/>, <paramref name="who"/>, <c>day</c>, <c>n</c>:
+    /// one row per active day, n = +1 for the days after a write and −1 for those before it): each day with the
+    /// active day before it of the same person and side, as <c>(keys, day, prev_day, n)</c>.
+    /// </summary>
+    public static string SpansOf(string keys, string who, string rows) =>
+        $"select {keys}, day, lag(day, 1, '-infinity'::date) over (partition by {keys}, {who}, n order by day) as prev_day, n from ({rows}) r";
 
     // Weasel 9's replacement constructor takes an identifier-usage flag whose default is this one's behaviour.
 #pragma warning disable CS0618

@@ -100,6 +100,25 @@ public sealed class ZoneMover(IDocumentStore store, IConfiguration configuration
                      insert into {schema}.{FactTables.ClickPeopleMonths} (ngo, post, month, people)
                      select ngo, post, date_trunc('month', day)::date, count(*) from {schema}.{FactTables.ClickFirsts} where ngo = $1 group by 1, 2, 3
                      """,
+                     // Active days move with their clicks' and donations' days; the spans between them are counted again.
+                     $"""
+                     update {schema}.{FactTables.ClickPeople} p set days = x.days
+                     from (select post, visitor, array_agg(distinct day order by day) as days from {schema}.{FactTables.Clicks} where ngo = $1 and not bot group by 1, 2) x
+                     where p.ngo = $1 and p.post = x.post and p.visitor = x.visitor
+                     """,
+                     $"delete from {schema}.{FactTables.ClickPeopleSpans} where ngo = $1",
+                     $"""
+                     insert into {schema}.{FactTables.ClickPeopleSpans} (ngo, day, post, prev_day, people)
+                     select ngo, day, post, prev_day, count(*) from ({FactTables.SpansOf("ngo, post", "visitor", ClickFacts.PeopleDays($"{schema}.{FactTables.ClickPeople}", where: " where ngo = $1"))}) x
+                     group by 1, 2, 3, 4
+                     """,
+                     $"delete from {schema}.{FactTables.PostDonorSpans} where ngo = $1",
+                     $"""
+                     insert into {schema}.{FactTables.PostDonorSpans} (ngo, day, post, prev_day, donors)
+                     select ngo, day, key, prev_day, count(*) from ({FactTables.SpansOf("ngo, key", "donor",
+                         $"select ngo, key, donor, day, 1 as n from {schema}.{FactTables.Facts} where ngo = $1 and dim = '{FactDims.Post}' group by 1, 2, 3, 4 having sum(donations) > 0")}) x
+                     group by 1, 2, 3, 4
+                     """,
                  })
             await Scalar(connection, tx, sql, ngo, ct);
         await tx.CommitAsync(ct);

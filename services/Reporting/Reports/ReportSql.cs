@@ -101,8 +101,9 @@ public sealed class ReportSql
     /// Distinct donors behind each key of <paramref name="dim"/> (across currencies unless <paramref name="currency"/>), as
     /// <c>(key, donors)</c>, for donations made by <paramref name="until"/> (inclusive). All time: the counts. asOf: the
     /// days recorded before asOf's UTC day and that day's moments a donor started or stopped counting. By a deadline
-    /// in one currency: the donors whose first donation that counts was made by then (per UTC day, and the deadline's day). A period (or a deadline with
-    /// asOf): the fact rows of the period, grouped per donor — the one case whose cost grows with the period's credits.
+    /// in one currency: the donors whose first donation that counts was made by then (per UTC day, and the deadline's day). A period of
+    /// posts: the spans between each donor's active days. Otherwise (a deadline with asOf, a period of another dimension or
+    /// with asOf): the fact rows, grouped per donor — a cost that grows with the period's credits.
     /// </summary>
     public string Donors(string dim, string? key = null, string? currency = null, DateTimeOffset? until = null)
     {
@@ -132,6 +133,8 @@ public sealed class ReportSql
                    where {inCurrency} and first_at >= {deadlineDay}::timestamp at time zone 'UTC' and first_at <= {Moment(deadline)} group by key) x group by key)
                 """;
         }
+        if (currency is null && until is null && dim == FactDims.Post && NgoZone && Query.AsOf is null)
+            return $"(select post as key, sum(donors) as donors from {_schema}.{FactTables.PostDonorSpans} where ngo = {Ngo}{(key is null ? "" : $" and post = {Literal(key)}")}{Spanned()} group by post)";
         var day = NgoZone ? "day" : Day("occurred_at");
         return $"""
             (select key, count(*) as donors from (
@@ -144,8 +147,8 @@ public sealed class ReportSql
     /// <summary>
     /// Clicks per post for the period and asOf (clicks made by then), as <c>(key, humans, bots, paid, people)</c>. All
     /// time: the totals and the people counts. asOf: the rollup's days before asOf's (its own day from the click rows),
-    /// people from the days of their first clicks. A period: the rollup's days, and the distinct people of the click
-    /// rows in the period (a cost that grows with the period's clicks). Another zone: the click rows.
+    /// people from the days of their first clicks. A period: the rollup's days, and the people from the spans between
+    /// their active days (with asOf too, the click rows of the period: a cost that grows with its clicks). Another zone: the click rows.
     /// </summary>
     public string Clicks()
     {
@@ -189,12 +192,17 @@ public sealed class ReportSql
                 union all select post, count(*) from {_schema}.{FactTables.ClickFirsts}
                 where ngo = {Ngo} and day = {Date(Query.LocalDay(first))} and first_at <= {Moment(first)} group by post) y group by post
               """
-            : $"select post, count(distinct visitor) as people from {clicks} where ngo = {Ngo} and not bot{Days(day)}{made} group by post";
+            : NgoZone && Query.AsOf is null
+                ? $"select post, sum(people) as people from {_schema}.{FactTables.ClickPeopleSpans} where ngo = {Ngo}{Spanned()} group by post"
+                : $"select post, count(distinct visitor) as people from {clicks} where ngo = {Ngo} and not bot{Days(day)}{made} group by post";
         return $"""
             (select c.post as key, c.humans, c.bots, c.paid, coalesce(p.people, 0) as people from ({rows}) c
              left join ({people}) p on p.post = c.post)
             """;
     }
+
+    /// <summary>The spans (<see cref="FactTables.SpansOf"/>) that count each person active in the period once: its first active day in it.</summary>
+    private string Spanned() => Days("day") + (Query.From is { } from ? $" and prev_day < {Date(from)}" : " and prev_day = '-infinity'");
 
     private string AsOfFilter() => Query.AsOf is { } asOf ? $" and recorded_at <= {Moment(asOf)}" : "";
 
