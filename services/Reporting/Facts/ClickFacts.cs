@@ -29,7 +29,7 @@ public static class ClickFacts
     /// into the tables named with <paramref name="suffix"/> (the live ones, or a rebuild's). A person's first click on
     /// a post only moves earlier: the row it updates keeps the day it moved from (<c>prev_day</c>), so that the people
     /// counted per first day move with it. A person's active days on a post change only by days added, and the spans
-    /// between them (<see cref="FactTables.SpansOf"/>) by the difference between the row's days after and before.
+    /// between them (<see cref="FactTables.SpanCounts"/>) by the difference between the row's days after and before.
     /// </summary>
     public static string UpsertSql(string s, string suffix = "", string parameter = "?") => $"""
         with c as (
@@ -55,8 +55,7 @@ public static class ClickFacts
           on conflict (ngo, post) do update set people = t.people + excluded.people),
         people_spans as (
           insert into {s}.{FactTables.ClickPeopleSpans}{suffix} as t (ngo, day, post, prev_day, people)
-          select ngo, day, post, prev_day, sum(n) from ({FactTables.SpansOf("ngo, post", "visitor", PeopleDays("people", withPrevious: true))}) x
-          group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
+          {FactTables.SpanCounts("post", "visitor", PeopleDays("people", withPrevious: true))}
           on conflict (ngo, day, post, prev_day) do update set people = t.people + excluded.people),
         months as (
           insert into {s}.{FactTables.ClickMonths}{suffix} as t (ngo, post, month, humans, bots, paid)

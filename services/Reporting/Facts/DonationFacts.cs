@@ -150,7 +150,7 @@ public static class DonationFacts
     /// is written: the moments a donor starts (+1) or stops (−1) counting, per moment, UTC day and month recorded, and the
     /// first moment of a donation that counts now, per currency, counted per UTC day (the moment it replaced comes back
     /// from the locked row). A post's donor is active on the local days whose donations still count; the spans between
-    /// those days (<see cref="FactTables.SpansOf"/>) change by the difference between the entries after and before.
+    /// those days (<see cref="FactTables.SpanCounts"/>) change by the difference between the entries after and before.
     /// </summary>
     private static string DonorSql(string s, string suffix) => $"""
         changes as (
@@ -190,8 +190,7 @@ public static class DonationFacts
           where x.dim = '{FactDims.Post}' group by 1, 2, 3, 4, 5 having sum((x.v->>4)::int) > 0),
         post_donor_spans as (
           insert into {s}.{FactTables.PostDonorSpans}{suffix} as t (ngo, day, post, prev_day, donors)
-          select ngo, day, key, prev_day, sum(n) from ({FactTables.SpansOf("ngo, key", "donor", "select * from donor_days")}) x
-          group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
+          {FactTables.SpanCounts("key", "donor", "select * from donor_days")}
           on conflict (ngo, day, post, prev_day) do update set donors = t.donors + excluded.donors),
         counted as (
           select ngo, dim, key, donor, sign, v->>2 as currency, (v->>1)::timestamptz as occurred_at from sides

@@ -236,12 +236,15 @@ public static class FactTables
     }
 
     /// <summary>
-    /// The spans of <paramref name="rows"/> (columns <paramref name="keys"/>, <paramref name="who"/>, <c>day</c>, <c>n</c>:
-    /// one row per active day, n = +1 for the days after a write and −1 for those before it): each day with the
-    /// active day before it of the same person and side, as <c>(keys, day, prev_day, n)</c>.
+    /// The span counts of <paramref name="rows"/> (columns <c>ngo</c>, <paramref name="key"/>, <paramref name="who"/>,
+    /// <c>day</c>, <c>n</c>: one row per active day, n = +1 for the days after a write and −1 for those before it): per
+    /// day and the active day before it of the same person and side, as <c>(ngo, day, key, prev_day, count)</c> in lock order.
     /// </summary>
-    public static string SpansOf(string keys, string who, string rows) =>
-        $"select {keys}, day, lag(day, 1, '-infinity'::date) over (partition by {keys}, {who}, n order by day) as prev_day, n from ({rows}) r";
+    public static string SpanCounts(string key, string who, string rows) => $"""
+        select ngo, day, {key}, prev_day, sum(n) from (
+          select ngo, {key}, day, lag(day, 1, '-infinity'::date) over (partition by ngo, {key}, {who}, n order by day) as prev_day, n from ({rows}) r) x
+        group by 1, 2, 3, 4 having sum(n) <> 0 order by 1, 2, 3, 4
+        """;
 
     // Weasel 9's replacement constructor takes an identifier-usage flag whose default is this one's behaviour.
 #pragma warning disable CS0618

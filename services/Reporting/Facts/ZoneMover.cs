@@ -109,15 +109,13 @@ public sealed class ZoneMover(IDocumentStore store, IConfiguration configuration
                      $"delete from {schema}.{FactTables.ClickPeopleSpans} where ngo = $1",
                      $"""
                      insert into {schema}.{FactTables.ClickPeopleSpans} (ngo, day, post, prev_day, people)
-                     select ngo, day, post, prev_day, count(*) from ({FactTables.SpansOf("ngo, post", "visitor", ClickFacts.PeopleDays($"{schema}.{FactTables.ClickPeople}", where: " where ngo = $1"))}) x
-                     group by 1, 2, 3, 4
+                     {FactTables.SpanCounts("post", "visitor", ClickFacts.PeopleDays($"{schema}.{FactTables.ClickPeople}", where: " where ngo = $1"))}
                      """,
                      $"delete from {schema}.{FactTables.PostDonorSpans} where ngo = $1",
                      $"""
                      insert into {schema}.{FactTables.PostDonorSpans} (ngo, day, post, prev_day, donors)
-                     select ngo, day, key, prev_day, count(*) from ({FactTables.SpansOf("ngo, key", "donor",
-                         $"select ngo, key, donor, day, 1 as n from {schema}.{FactTables.Facts} where ngo = $1 and dim = '{FactDims.Post}' group by 1, 2, 3, 4 having sum(donations) > 0")}) x
-                     group by 1, 2, 3, 4
+                     {FactTables.SpanCounts("key", "donor",
+                         $"select ngo, key, donor, day, 1 as n from {schema}.{FactTables.Facts} where ngo = $1 and dim = '{FactDims.Post}' group by 1, 2, 3, 4 having sum(donations) > 0")}
                      """,
                  })
             await Scalar(connection, tx, sql, ngo, ct);

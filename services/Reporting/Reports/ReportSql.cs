@@ -201,7 +201,7 @@ public sealed class ReportSql
             """;
     }
 
-    /// <summary>The spans (<see cref="FactTables.SpansOf"/>) that count each person active in the period once: its first active day in it.</summary>
+    /// <summary>The spans (<see cref="FactTables.SpanCounts"/>) that count each person active in the period once: its first active day in it.</summary>
     private string Spanned() => Days("day") + (Query.From is { } from ? $" and prev_day < {Date(from)}" : " and prev_day = '-infinity'");
 
     private string AsOfFilter() => Query.AsOf is { } asOf ? $" and recorded_at <= {Moment(asOf)}" : "";
