@@ -35,7 +35,13 @@ public static class ReportBenchmark
     {
         Console.Error.WriteLine("Starting the system…");
         await using var system = await LocalSystem.StartAsync(Path.Combine(AppContext.BaseDirectory, "logs"),
-            new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" });
+            new Dictionary<string, string>
+            {
+                ["Logging__LogLevel__Default"] = "Warning",
+                // The seeded views have no accepted money, so every pass would re-check a million "mismatched" donations on one
+                // of the two cores while the reports are timed; the monitor's own cost is the `reconciliation` benchmark's.
+                ["Reconciliation__IntervalSeconds"] = "86400",
+            });
         using var admin = system.Client(system.Ingestion, LocalSystem.AdminKey);
         async Task<(string Ngo, string Key, HttpClient Viewer)> NgoAsync(string name)
         {
