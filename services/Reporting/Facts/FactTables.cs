@@ -128,7 +128,7 @@ public static class FactTables
         clicks.AddColumn<bool>("bot").NotNull();
         clicks.AddColumn<bool>("paid").NotNull();
         clicks.AddColumn<string>("visitor").NotNull();
-        // asOf's day from the index alone (click rows are never updated, so the visibility map lets it skip the heap).
+        // asOf's day from the index alone (click rows are written once; only a zone move rewrites them), skipping the heap.
         clicks.Indexes.Add(new IndexDefinition($"{Clicks}_day") { Columns = ["ngo", "day", "clicked_at"], IncludeColumns = ["post", "bot", "paid"] });
 
         var clickDays = new Table(Name(schema, ClickDays));
