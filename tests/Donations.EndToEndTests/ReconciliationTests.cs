@@ -63,12 +63,9 @@ public class ReconciliationTests(DonationsSystem system)
 
         using var anonymous = system.Client(system.Reporting);
         using var admin = system.Client(system.Reporting, DonationsSystem.AdminKey);
-        await Eventually.Async(async () =>
-        {
-            var health = await admin.GetFromJsonAsync<JsonNode>("/health");
-            var check = health!["checks"]!.AsArray().Single(c => c!.Str("name") == "reconciliation")!;
-            return health.Str("status") == "Degraded" && check.Str("status") == "Degraded" && check["data"]!["ngos"]?[ngo.NgoId]?.GetValue<int>() == 1;
-        }, "the monitor degrades health, naming the NGO to the admin");
+        await Eventually.Async(async () => await MismatchedForAdminAsync(admin, ngo) == 1, "the monitor degrades health, naming the NGO to the admin");
+        var health = (await admin.GetFromJsonAsync<JsonNode>("/health"))!;
+        Assert.Equal(("Degraded", "Degraded"), (health.Str("status"), health["checks"]!.AsArray().Single(c => c!.Str("name") == "reconciliation")!.Str("status")));
         // Anyone may see that something is wrong; only the admin sees which NGOs.
         var seenByAnyone = await anonymous.GetStringAsync("/health");
         Assert.Contains("Degraded", seenByAnyone);
@@ -78,5 +75,26 @@ public class ReconciliationTests(DonationsSystem system)
         Assert.True(long.Parse(gauge.Split(' ')[1]) >= 1, gauge);
         // Readiness is about serving traffic: a data mismatch is for people to look at, not a reason to stop serving.
         Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+
+        // The passes between full ones (every second here) keep a mismatch nobody touched without comparing it again…
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(1, await MismatchedForAdminAsync(admin, ngo));
+        // …and forget it once the money it lacked is accepted after all (stored as Reporting's consumer stores it).
+        var accepted = new JsonObject
+        {
+            ["id"] = $"payment/{phantom}", ["ngoId"] = ngo.NgoId, ["donationId"] = phantom.ToString(), ["provider"] = "generic",
+            ["providerTxId"] = "tx-rec-phantom", ["currency"] = "RUB", ["amountMinor"] = 999_00, ["refundedMinor"] = 0, ["acceptedAt"] = now.ToString("O"),
+        };
+        await system.ExecuteSqlAsync("reporting", $"insert into mt_doc_acceptedmoney (id, data, mt_dotnet_type) values ('payment/{phantom}', '{accepted.ToJsonString()}', " +
+                                                  "'Donations.Reporting.Reconciliation.AcceptedMoney')");
+        await Eventually.Async(async () => await MismatchedForAdminAsync(admin, ngo) == 0, "a difference since fixed leaves the monitor's count");
+    }
+
+    /// <summary>The NGO's mismatched donations as the reconciliation health check names them to the admin.</summary>
+    private static async Task<int> MismatchedForAdminAsync(HttpClient admin, Scenario ngo)
+    {
+        var health = await admin.GetFromJsonAsync<JsonNode>("/health");
+        var check = health!["checks"]!.AsArray().Single(c => c!.Str("name") == "reconciliation")!;
+        return check["data"]?["ngos"]?[ngo.NgoId]?.GetValue<int>() ?? 0;
     }
 }

@@ -105,7 +105,7 @@ public static class ReconciliationBenchmark
         {
             await using var session = store.QuerySession(new Marten.Services.SessionOptions { Timeout = 600 });
             var clock = Stopwatch.StartNew();
-            found = (await pass(session)).Count;
+            found = (await pass(session)).Count(d => d.State != "matched");
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
         times.Sort();

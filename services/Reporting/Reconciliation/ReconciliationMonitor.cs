@@ -64,7 +64,9 @@ public sealed class ReconciliationMonitor(IDocumentStore store, Leadership leade
 /// <summary>
 /// The monitor's passes: a full comparison of every donation at the start and every <see cref="ReconciliationOptions.FullPassMinutes"/>,
 /// and in between only the donations either side stored since the last pass (less <see cref="Margin"/>, for a transaction
-/// that committed after it began) and those that differed last time — so its cost follows the traffic, not the size.
+/// that committed after it began) and those pending last time — so its cost follows the traffic, not the size, even when
+/// most of a large NGO's donations differ. A mismatch or a refund awaiting its payment changes only when a document of
+/// its donation does; a pending difference also turns into a mismatch with time, so only those are looked at again.
 /// </summary>
 public sealed class ReconciliationScan(ReconciliationOptions options)
 {
@@ -79,16 +81,19 @@ public sealed class ReconciliationScan(ReconciliationOptions options)
     {
         var now = (await session.AdvancedSql.QueryAsync<DateTimeOffset>("select now()", ct))[0];
         var full = _lastPass is null || now - _lastFull >= TimeSpan.FromMinutes(options.FullPassMinutes);
+        var pending = full ? [] : _differing.Values.Where(d => d.State == "pending").Select(d => d.DonationId).ToList();
         var found = await ReconciliationQuery.DifferingAsync(session, options.GraceSeconds,
-            full ? null : new ReconciliationQuery.Changes(_lastPass!.Value - Margin, _differing.Keys), ct);
+            full ? null : new ReconciliationQuery.Changes(_lastPass!.Value - Margin, pending), ct);
         if (full)
         {
             _differing = [];
             _lastFull = now;
         }
         else
-            foreach (var id in _differing.Keys.ToList()) _differing.Remove(id); // looked at again: found again if still differing
-        foreach (var state in found) _differing[state.DonationId] = state;
+            foreach (var id in pending) _differing.Remove(id); // looked at again: found again if still differing
+        foreach (var state in found)
+            if (state.State == "matched") _differing.Remove(state.DonationId);
+            else _differing[state.DonationId] = state;
         _lastPass = now;
         return _differing.Values.Where(d => d.State == "mismatched").GroupBy(d => d.Ngo).ToDictionary(g => g.Key, g => g.Count());
     }

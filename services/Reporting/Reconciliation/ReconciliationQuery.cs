@@ -40,7 +40,7 @@ public static class ReconciliationQuery
 
     /// <summary>
     /// The comparison of every donation of <paramref name="ngo"/> (or of every NGO); with <paramref name="changes"/>, only of
-    /// the donations either side changed since its moment, and of its donations (the ones known to differ).
+    /// the donations either side changed since its moment, and of its donations (the ones pending last time).
     /// </summary>
     private static string Compared(IQuerySession session, string? ngo, int graceSeconds, List<object> parameters, Changes? changes = null)
     {
@@ -98,14 +98,17 @@ public static class ReconciliationQuery
     /// <summary>What the monitor looks at between two full passes: what changed since <see cref="Since"/>, and <see cref="Donations"/>.</summary>
     public sealed record Changes(DateTimeOffset Since, IReadOnlyCollection<Guid> Donations);
 
-    /// <summary>The donations of every NGO that differ (not matched), or only those among <paramref name="changes"/>; each with its NGO and state.</summary>
+    /// <summary>
+    /// The donations of every NGO that differ (not matched), each with its NGO and state; with <paramref name="changes"/>,
+    /// every one among them, matched too (so that a difference since fixed is forgotten).
+    /// </summary>
     public static async Task<IReadOnlyList<DonationState>> DifferingAsync(IQuerySession session, int graceSeconds, Changes? changes, CancellationToken ct)
     {
         var parameters = new List<object>();
         var compared = Compared(session, null, graceSeconds, parameters, changes);
         return await session.AdvancedSql.QueryAsync<DonationState>($"""
             {compared}
-            select jsonb_build_object('donationId', donation, 'ngo', ngo, 'state', state) from compared where state <> 'matched'
+            select jsonb_build_object('donationId', donation, 'ngo', ngo, 'state', state) from compared{(changes is null ? " where state <> 'matched'" : "")}
             """, ct, [.. parameters]);
     }
 
