@@ -75,15 +75,20 @@ public static class ReportEndpoints
     internal static async Task<List<PostLine>> PostLinesAsync(ReportSql sql, IQuerySession session, CancellationToken ct)
     {
         var p = sql.Query;
-        var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
-        var credits = (await CreditsByAsync(sql, FactDims.Post, ct)).ToLookup(c => c.Key);
-        var clicks = (await ClicksByAsync(sql, ct)).ToDictionary(c => c.Key);
-        var vk = (await session.Query<PostStatsView>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct)).ToDictionary(x => x.PostId);
-        var spend = (await SpendByAsync(sql, "postId", ct)).ToLookup(s => s.Key);
+        // The statements at once (at 1M donations, 60 ms one after another): the fact statements each on a session of their own.
+        var creditRows = CreditsByAsync(sql, FactDims.Post, ct);
+        var clickRows = ClicksByAsync(sql, ct);
+        var spendRows = SpendByAsync(sql, "postId", ct);
         // Donors across currencies: a person who gave in two currencies is one person.
-        var donorsByPost = (await sql.RowsAsync<CreditRow>($"""
+        var donorRows = sql.RowsAsync<CreditRow>($"""
             select jsonb_build_object('key', key, 'currency', '', 'attributedMinor', 0, 'donations', 0, 'donors', donors) from {sql.Donors(FactDims.Post)} d
-            """, ct)).ToDictionary(r => r.Key, r => r.Donors);
+            """, ct);
+        var posts = await session.Query<PostView>().Where(x => x.NgoId == p.Ngo).OrderBy(x => x.PublishedAt).ToListAsync(ct);
+        var vk = (await session.Query<PostStatsView>().Where(x => x.NgoId == p.Ngo).ToListAsync(ct)).ToDictionary(x => x.PostId);
+        var credits = (await creditRows).ToLookup(c => c.Key);
+        var clicks = (await clickRows).ToDictionary(c => c.Key);
+        var spend = (await spendRows).ToLookup(s => s.Key);
+        var donorsByPost = (await donorRows).ToDictionary(r => r.Key, r => r.Donors);
         var lines = posts.Select(post =>
         {
             var click = clicks.GetValueOrDefault(post.PostId);

@@ -231,7 +231,13 @@ public sealed class ReportSql
         return (sql, parameters.ToArray());
     }
 
-    /// <summary>Runs <paramref name="select"/>, which returns one JSON object per row; its <c>?</c> placeholders take <paramref name="parameters"/>.</summary>
-    public async Task<IReadOnlyList<T>> RowsAsync<T>(string select, CancellationToken ct, params object[] parameters) =>
-        await _session.AdvancedSql.QueryAsync<T>(select, ct, parameters);
+    /// <summary>
+    /// Runs <paramref name="select"/>, which returns one JSON object per row; its <c>?</c> placeholders take <paramref name="parameters"/>.
+    /// On a session of its own, so a report may run its independent statements at once (each holds a connection only while it runs).
+    /// </summary>
+    public async Task<IReadOnlyList<T>> RowsAsync<T>(string select, CancellationToken ct, params object[] parameters)
+    {
+        await using var session = _session.DocumentStore.QuerySession();
+        return await session.AdvancedSql.QueryAsync<T>(select, ct, parameters);
+    }
 }
