@@ -196,6 +196,43 @@ public class AttributionTests(DonationsSystem system)
     }
 
     [Fact]
+    public async Task A_visitors_earlier_click_that_arrives_after_their_donation_takes_its_share()
+    {
+        // The test plays Ingestion's forwarder, which publishes a page at once: the visitor's first click crosses the donation.
+        var ngo = await Scenario.NewNgoAsync(system);
+        await ngo.ChangeSettingsAsync("linear", 30);
+        var now = DateTimeOffset.UtcNow;
+        ClickRecorded Click(string post, string visitor, DateTimeOffset at, bool bot = false) =>
+            new(ngo.NgoId, Guid.CreateVersion7(), "code", post, "spring", null, visitor, bot, at);
+        var named = Click("wall-5006_2", "visitor-crossed", now.AddMinutes(-2));
+        await system.PublishAsync(named, Guid.NewGuid());
+        var donation = new DonationReceived(ngo.NgoId, Guid.NewGuid(), "generic", "tx-crossed", 300_01, "RUB",
+            now.AddMinutes(-1), named.ClickId.ToString(), null, null, null, now);
+        await system.PublishAsync(donation, Guid.NewGuid());
+        var alone = await ngo.DonationAsync("tx-crossed", "attributed");
+        Assert.Equal("wall-5006_2", Assert.Single(alone.Credits())!.Str("postId"));
+
+        var earlier = Click("wall-5006_1", "visitor-crossed", now.AddMinutes(-10));
+        await system.PublishAsync(earlier, Guid.NewGuid());
+        var shared = await ngo.DonationWhenAsync("tx-crossed", d => d.Credits().Count == 2, "two linear credits");
+        Assert.Equal(("late click", 2), (shared.Attribution().Str("cause"), shared.Revision()));
+        var byPost = shared.Credits().ToDictionary(c => c!.Str("postId"), c => c!.Long("amountMinor"));
+        Assert.Equal(300_01, byPost.Values.Sum());
+        Assert.Equal(["wall-5006_1", "wall-5006_2"], byPost.Keys.Order());
+        Assert.InRange(byPost["wall-5006_1"], 150_00, 150_01);
+
+        // Clicks it does not precede, a bot's, and another visitor's change nothing.
+        await system.PublishAsync(Click("wall-5006_3", "visitor-crossed", now), Guid.NewGuid());
+        await system.PublishAsync(Click("wall-5006_4", "visitor-crossed", now.AddMinutes(-5), bot: true), Guid.NewGuid());
+        await system.PublishAsync(Click("wall-5006_5", "visitor-other", now.AddMinutes(-5)), Guid.NewGuid());
+        var marker = new DonationReceived(ngo.NgoId, Guid.NewGuid(), "generic", "tx-crossed-after", 1_00, "RUB", now, null, null, null, null, now);
+        await system.PublishAsync(marker, Guid.NewGuid());
+        await ngo.DonationAsync("tx-crossed-after");
+        var settled = await ngo.DonationAsync("tx-crossed");
+        Assert.Equal((2, 2), (settled.Revision(), settled.Credits().Count));
+    }
+
+    [Fact]
     public async Task A_charge_that_arrives_before_its_earlier_first_payment_follows_it_once_it_comes()
     {
         var ngo = await Scenario.NewNgoAsync(system);

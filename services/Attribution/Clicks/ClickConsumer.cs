@@ -5,10 +5,19 @@ using MassTransit;
 
 namespace Donations.Attribution.Clicks;
 
-/// <summary>Keeps each click, and re-attributes the donations that named it before it arrived.</summary>
+/// <summary>
+/// Keeps each click, and re-attributes the donations decided before it arrived that it may have a share of: those
+/// that named it, and those decided from its visitor's other clicks that it came before.
+/// </summary>
 public sealed class ClickConsumer(LedgerWriter writer) : IConsumer<ClickRecorded>
 {
-    public Task Consume(ConsumeContext<ClickRecorded> context) => writer.WriteAsync(context, new Reads(Touchpoints: [context.Message.ClickId]), DecideAsync);
+    public Task Consume(ConsumeContext<ClickRecorded> context)
+    {
+        var click = context.Message;
+        return writer.WriteAsync(context, new Reads(
+            Touchpoints: [click.ClickId],
+            Visitors: click.IsBot ? null : [VisitorDonations.DocumentId(click.NgoId, click.VisitorId)]), DecideAsync);
+    }
 
     public static async Task DecideAsync(Attributor attributor, ConsumeContext<ClickRecorded> message, CancellationToken ct)
     {
@@ -16,17 +25,22 @@ public sealed class ClickConsumer(LedgerWriter writer) : IConsumer<ClickRecorded
         var touchpoint = await attributor.TouchpointAsync(click.ClickId, ct);
         if (touchpoint?.Click is not null) return; // a redelivery
 
+        var late = touchpoint?.WaitingDonations.ToList() ?? [];
+        if (!click.IsBot && await attributor.VisitorDonationsAsync(VisitorDonations.DocumentId(click.NgoId, click.VisitorId), ct) is { } decided)
+            late.AddRange(decided.After(click).Except(late));
+
         if (touchpoint is null)
         {
             touchpoint = new ClickTouchpoint { Id = click.ClickId };
             touchpoint.Arrived(click);
             attributor.Insert(touchpoint.Id, touchpoint);
-            return;
         }
-        var waiting = touchpoint.WaitingDonations.ToList();
-        touchpoint.Arrived(click);
-        attributor.Update(touchpoint.Id, touchpoint);
-        foreach (var donationId in waiting)
+        else
+        {
+            touchpoint.Arrived(click);
+            attributor.Update(touchpoint.Id, touchpoint);
+        }
+        foreach (var donationId in late)
         {
             var ledger = await attributor.LoadAsync(donationId, ct);
             if (ledger.Donation is null) continue;

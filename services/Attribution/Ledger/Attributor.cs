@@ -47,7 +47,7 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
     /// Reads at once the ledgers and documents a page's messages will ask for (a round trip per kind, not per message);
     /// what is already known to this unit of work is not read again.
     /// </summary>
-    public async Task PrefetchAsync(CancellationToken ct, IEnumerable<Guid> ledgers, IEnumerable<Guid> touchpoints, IEnumerable<string> donorVisitors, IEnumerable<string> subscriptions)
+    public async Task PrefetchAsync(CancellationToken ct, IEnumerable<Guid> ledgers, IEnumerable<Guid> touchpoints, IEnumerable<string> donorVisitors, IEnumerable<string> subscriptions, IEnumerable<string> visitors)
     {
         var streams = ledgers.Distinct().Where(id => !_pending.ContainsKey(id) && !_loaded.ContainsKey(id)).ToArray();
         if (streams.Length > 0)
@@ -59,6 +59,10 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         await PrefetchAsync(touchpoints, ids => session.LoadManyAsync<ClickTouchpoint>(ct, ids), t => t.Id);
         await PrefetchAsync(donorVisitors, ids => session.LoadManyAsync<DonorVisitor>(ct, ids), v => v.Id);
         await PrefetchAsync(subscriptions, ids => session.LoadManyAsync<Subscription>(ct, ids), s => s.Id);
+        // The visitors of the clicks just read: their donations are noted when decided.
+        var clickVisitors = _documents.Values.Select(d => d.Document).OfType<ClickTouchpoint>()
+            .Where(t => t.Click is { IsBot: false }).Select(t => VisitorDonations.DocumentId(t.NgoId!, t.VisitorId!));
+        await PrefetchAsync(visitors.Concat(clickVisitors), ids => session.LoadManyAsync<VisitorDonations>(ct, ids), v => v.Id);
     }
 
     private async Task PrefetchAsync<T, TId>(IEnumerable<TId> ids, Func<TId[], Task<IReadOnlyList<T>>> load, Func<T, TId> idOf) where T : class where TId : notnull
@@ -74,6 +78,8 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
     public Task<Subscription?> SubscriptionAsync(string id, CancellationToken ct) => DocumentAsync(id, () => session.LoadAsync<Subscription>(id, ct));
 
     public Task<DonorVisitor?> DonorVisitorAsync(string id, CancellationToken ct) => DocumentAsync(id, () => session.LoadAsync<DonorVisitor>(id, ct));
+
+    public Task<VisitorDonations?> VisitorDonationsAsync(string id, CancellationToken ct) => DocumentAsync(id, () => session.LoadAsync<VisitorDonations>(id, ct));
 
     /// <summary>A document new to the store, written at <see cref="SaveAsync"/>.</summary>
     public void Insert<T>(object id, T document) where T : class => _documents[(typeof(T), id)] = (document, Change.Insert, s => s.Insert(document));
@@ -139,13 +145,14 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
     {
         var donation = ledger.Donation ?? throw new InvalidOperationException($"Donation {ledger.Id} has not been received.");
         var settings = await SettingsAsync(donation.NgoId, ct);
-        var decision = Rulebook.Decide(donation, await GatherAsync(donation, settings, firstPayment, ct), settings);
+        var (evidence, visitors) = await GatherAsync(donation, settings, firstPayment, ct);
+        var decision = Rulebook.Decide(donation, evidence, settings);
         var current = ledger.Current;
         if (decision.IsRecordedIn(current) && current!.SettingsVersion == settings.Version && current.RefundedMinor == ledger.RefundedMinor)
             return null;
 
         var revision = Write(ledger, decision, settings, cause);
-        await RememberAsync(donation, decision, revision, ct);
+        await RememberAsync(donation, decision, revision, visitors, ct);
         return revision;
     }
 
@@ -168,9 +175,19 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
             ledger.RefusedRefunds is { Count: > 0 } refused ? refused : null, d.ClickId, d.FundraiserId);
     }
 
-    /// <summary>Bookkeeping that later decisions read: the donor's visitor, the replay index, and dependent charges.</summary>
-    private async Task RememberAsync(DonationReceived donation, Decision decision, DonationAttributed revision, CancellationToken ct)
+    /// <summary>Bookkeeping that later decisions read: the donor's visitor, the visitors' donations, the replay index, and dependent charges.</summary>
+    private async Task RememberAsync(DonationReceived donation, Decision decision, DonationAttributed revision, IReadOnlyList<string> visitors, CancellationToken ct)
     {
+        foreach (var visitorId in visitors)
+        {
+            var id = VisitorDonations.DocumentId(donation.NgoId, visitorId);
+            var known = await VisitorDonationsAsync(id, ct);
+            var noted = known ?? new VisitorDonations { Id = id };
+            if (!noted.Add(donation.DonationId, donation.OccurredAt)) continue;
+            if (known is null) Insert(id, noted);
+            else Update(id, noted);
+        }
+
         if (decision.Rule == Rules.ClickId && donation.DonorId is { Length: > 0 } donor && decision.Credits.FirstOrDefault()?.ClickId is { } clickId
             && (await TouchpointAsync(clickId, ct))?.VisitorId is { } visitor)
         {
@@ -194,10 +211,12 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         }
     }
 
-    private async Task<Evidence> GatherAsync(DonationReceived donation, AttributionSettings settings, DonationAttributed? firstPayment, CancellationToken ct)
+    /// <summary>What the rule book reads, and the visitors whose clicks it looked at.</summary>
+    private async Task<(Evidence, IReadOnlyList<string> Visitors)> GatherAsync(DonationReceived donation, AttributionSettings settings, DonationAttributed? firstPayment, CancellationToken ct)
     {
         firstPayment ??= await FirstPaymentAsync(donation, ct);
-        if (firstPayment is not null) return Evidence.None with { FirstPayment = firstPayment };
+        if (firstPayment is not null) return (Evidence.None with { FirstPayment = firstPayment }, []);
+        var visitors = new List<string>(2);
 
         var from = donation.OccurredAt.AddDays(-settings.LookbackDays);
         ClickRecorded? named = null;
@@ -206,19 +225,25 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         {
             named = (await TouchpointAsync(clickId, ct))?.Click;
             if (named is { IsBot: false } && named.NgoId == donation.NgoId)
+            {
                 visitorClicks = await VisitorClicksAsync(donation.NgoId, named.VisitorId, from, donation.OccurredAt, ct);
+                visitors.Add(named.VisitorId);
+            }
         }
 
         IReadOnlyList<ClickRecorded> donorClicks = [];
         if (donation.DonorId is { Length: > 0 } donor
             && await DonorVisitorAsync(DonorVisitor.DocumentId(donation.NgoId, donor), ct) is { } tie)
+        {
             donorClicks = await VisitorClicksAsync(donation.NgoId, tie.VisitorId, from, donation.OccurredAt, ct);
+            if (!visitors.Contains(tie.VisitorId)) visitors.Add(tie.VisitorId);
+        }
 
         var fundraiserCampaign = donation.FundraiserId is { Length: > 0 } fundraiser
             ? (await DocumentAsync(FundraiserCampaign.DocumentId(donation.NgoId, fundraiser),
                 () => session.LoadAsync<FundraiserCampaign>(FundraiserCampaign.DocumentId(donation.NgoId, fundraiser), ct)))?.CampaignId
             : null;
-        return new Evidence(named, visitorClicks, donorClicks, null, fundraiserCampaign);
+        return (new Evidence(named, visitorClicks, donorClicks, null, fundraiserCampaign), visitors);
     }
 
     private const int VisitorClicksLimit = 200;

@@ -6,7 +6,7 @@ using MassTransit;
 namespace Donations.Attribution.Ledger;
 
 /// <summary>What deciding a message will read, so a page reads it in one round trip per kind.</summary>
-public sealed record Reads(Guid[]? Ledgers = null, Guid[]? Touchpoints = null, string[]? DonorVisitors = null, string[]? Subscriptions = null);
+public sealed record Reads(Guid[]? Ledgers = null, Guid[]? Touchpoints = null, string[]? DonorVisitors = null, string[]? Subscriptions = null, string[]? Visitors = null);
 
 /// <summary>
 /// The one place this service decides clicks, subscriptions and donations. The ledger endpoint's consumers (clicks,
@@ -56,7 +56,8 @@ public sealed class LedgerWriter(PageRunner pages) : BackgroundService
                 var attributor = services.GetRequiredService<Attributor>();
                 await attributor.PrefetchAsync(ct,
                     works.SelectMany(w => w.Reads.Ledgers ?? []), works.SelectMany(w => w.Reads.Touchpoints ?? []),
-                    works.SelectMany(w => w.Reads.DonorVisitors ?? []), works.SelectMany(w => w.Reads.Subscriptions ?? []));
+                    works.SelectMany(w => w.Reads.DonorVisitors ?? []), works.SelectMany(w => w.Reads.Subscriptions ?? []),
+                    works.SelectMany(w => w.Reads.Visitors ?? []));
                 foreach (var work in works)
                 {
                     attributor.TraceParent = work.TraceParent;

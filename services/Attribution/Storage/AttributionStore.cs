@@ -17,6 +17,7 @@ public static class AttributionStore
                 options.Schema.For<ClickTouchpoint>().UseOptimisticConcurrency(true).Index(t => t.NgoId).Index(t => t.VisitorId);
                 options.Schema.For<Subscription>().UseOptimisticConcurrency(true);
                 options.Schema.For<DonorVisitor>();
+                options.Schema.For<VisitorDonations>().UseOptimisticConcurrency(true);
                 options.Schema.For<DonationIndex>().Index(d => d.NgoId).Index(d => d.SettingsVersion);
                 options.Schema.For<NgoSettings>();
                 options.Schema.For<Reattribution>();
