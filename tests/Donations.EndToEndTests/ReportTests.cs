@@ -81,6 +81,19 @@ public class ReportTests(DonationsSystem system)
         var campaign = (await Get(ngo, "campaigns")).AsArray().Single(c => c!.Str("campaignId") == "coats-campaign")!["money"]![0]!;
         Assert.Equal(1970_00, campaign.Long("attributedMinor")); // every fundraiser donation counts for its campaign, the late one too
         Assert.Equal(HttpStatusCode.NotFound, (await ngo.Reporting.GetAsync($"/api/ngos/{ngo.NgoId}/reports/fundraisers/no-such")).StatusCode);
+
+        // A second fundraiser, in euros and with a later deadline, is counted in its own currency by its own deadline.
+        Assert.Equal(HttpStatusCode.Created, (await ngo.Ingestion.PostAsJsonAsync($"/api/ngos/{ngo.NgoId}/fundraisers", new
+        {
+            id = "boots", campaignId = "coats-campaign", title = "Сапоги", goal = new { amountMinor = 100_00, currency = "EUR" }, deadline = deadline.AddDays(1),
+        })).StatusCode);
+        await Eventually.Async(async () => (await Get(ngo, "fundraisers")).AsArray().Count == 2, "the second fundraiser reaches Reporting");
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-boots-1", 40_00, currency: "EUR", fundraiserId: "boots", occurredAt: deadline.AddHours(1), donorId: "d1"));
+        await ngo.PostGenericAsync(Scenario.DonationBody("tx-boots-rub", 70_00, fundraiserId: "boots", occurredAt: deadline.AddHours(1), donorId: "d6"));
+        foreach (var tx in new[] { "tx-boots-1", "tx-boots-rub" }) await ngo.DonationAsync(tx, "attributed");
+        var all = (await Get(ngo, "fundraisers")).AsArray().ToDictionary(f => f!.Str("fundraiserId"), f => (f!.Long("raisedMinor"), f!["donations"]!.GetValue<int>(), f!["donors"]!.GetValue<int>()));
+        Assert.Equal((1070_00L, 5, 4), all["coats"]);
+        Assert.Equal((40_00L, 1, 1), all["boots"]);
     }
 
     [Fact]

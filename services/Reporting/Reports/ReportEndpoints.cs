@@ -134,17 +134,9 @@ public static class ReportEndpoints
     {
         var fundraisers = await session.Query<FundraiserView>().Where(x => x.NgoId == sql.Query.Ngo).OrderBy(x => x.Deadline).ToListAsync(ct);
         if (only is not null) fundraisers = fundraisers.Where(f => f.FundraiserId == only).ToList();
-        // One statement for every fundraiser: in its currency, made by its deadline.
-        var each = fundraisers.Select(f => $"""
-            select {ReportSql.Literal(f.FundraiserId)} as key, {ReportSql.Literal(f.Currency)} as currency,
-                   case when m.n > 0 then m.a else 0 end as attributed, coalesce(m.n, 0) as donations,
-                   coalesce((select sum(donors) from {sql.Donors(FactDims.Fundraiser, f.FundraiserId, f.Currency, f.Deadline)} d), 0) as donors
-            from (select sum(attributed) as a, sum(donations) as n
-                  from {sql.Rows([FactDims.Fundraiser], key: f.FundraiserId, until: f.Deadline, untilInclusive: true, creditOnly: true)} x where currency = {ReportSql.Literal(f.Currency)}) m
-            """).ToList();
-        var raised = each.Count == 0 ? new Dictionary<string, CreditRow>() : (await sql.RowsAsync<CreditRow>($"""
+        var raised = fundraisers.Count == 0 ? new Dictionary<string, CreditRow>() : (await sql.RowsAsync<CreditRow>($"""
             select jsonb_build_object('key', key, 'currency', currency, 'attributedMinor', attributed, 'donations', donations, 'donors', donors)
-            from ({string.Join(" union all ", each)}) r
+            from ({sql.Raised(fundraisers.Select(f => (f.FundraiserId, f.Currency, f.Deadline)).ToList())}) r
             """, ct)).ToDictionary(r => r.Key);
         var now = sql.Query.AsOf ?? clock.GetUtcNow();
         return fundraisers.Select(f =>

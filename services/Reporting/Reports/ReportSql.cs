@@ -53,9 +53,19 @@ public sealed class ReportSql
     /// fundraisers, so whole days without asOf come from the key day rollup (the other measures are 0 there).
     /// </summary>
     public string Rows(string[] dims, bool byDay = false, string? key = null, DateTimeOffset? since = null, DateTimeOffset? until = null, bool untilInclusive = false,
-        bool creditOnly = false)
+        bool creditOnly = false) =>
+        Rows(dims, byDay, key is null ? null : Literal(key), Bound(since), Bound(until), untilInclusive, creditOnly);
+
+    /// <summary>A moment as SQL, with its local day in the report's zone and its UTC day.</summary>
+    private sealed record SqlBound(string Moment, string Day, string UtcDay);
+
+    private SqlBound? Bound(DateTimeOffset? at) =>
+        at is { } a ? new SqlBound(Moment(a), Date(Query.LocalDay(a)), Date(DateOnly.FromDateTime(a.UtcDateTime))) : null;
+
+    /// <summary><see cref="Rows(string[], bool, string?, DateTimeOffset?, DateTimeOffset?, bool, bool)"/> with the key and bounds as SQL (columns of an outer row, for a lateral join).</summary>
+    private string Rows(string[] dims, bool byDay, string? key, SqlBound? since, SqlBound? until, bool untilInclusive, bool creditOnly)
     {
-        var where = $"ngo = {Ngo} and dim in ({string.Join(", ", dims.Select(Literal))}){(key is null ? "" : $" and key = {Literal(key)}")}";
+        var where = $"ngo = {Ngo} and dim in ({string.Join(", ", dims.Select(Literal))}){(key is null ? "" : $" and key = {key}")}";
         const string columns = "currency, provider, status, reason, dim, key, gross, refunded, fee, attributed, donations";
         var window = since is not null || until is not null;
         // Another zone's days, or a window inside days: only the fact rows know the moment.
@@ -65,10 +75,9 @@ public sealed class ReportSql
             return $"(select null::date as day, {columns} from {_schema}.{FactTables.Totals} where {where})";
 
         // Whole days from the rollup; the boundary days of a window from the fact rows.
-        DateOnly? sinceDay = since is { } s ? Query.LocalDay(s) : null, untilDay = until is { } u ? Query.LocalDay(u) : null;
-        var inner = (sinceDay is { } a ? $" and day > {Date(a)}" : "") + (untilDay is { } b ? $" and day < {Date(b)}" : "");
+        var inner = (since is { } a ? $" and day > {a.Day}" : "") + (until is { } b ? $" and day < {b.Day}" : "");
         var boundary = window
-            ? $" and ({string.Join(" or ", new[] { sinceDay, untilDay }.OfType<DateOnly>().Distinct().Select(d => $"day = {Date(d)}"))}){Window("occurred_at", since, until, untilInclusive)}"
+            ? $" and ({string.Join(" or ", new[] { since, until }.OfType<SqlBound>().Select(d => d.Day).Distinct().Select(d => $"day = {d}"))}){Window("occurred_at", since, until, untilInclusive)}"
             : null;
         var parts = new List<string>();
         if (Query.AsOf is { } asOf)
@@ -98,6 +107,23 @@ public sealed class ReportSql
     }
 
     /// <summary>
+    /// Each fundraiser's credit in its currency from donations made by its deadline, as <c>(key, currency, attributed,
+    /// donations, donors)</c>: one lateral join over a <c>values</c> list, so it is planned once however many fundraisers.
+    /// </summary>
+    public string Raised(IReadOnlyCollection<(string Key, string Currency, DateTimeOffset Deadline)> fundraisers)
+    {
+        var values = string.Join(", ", from f in fundraisers let b = Bound(f.Deadline)! select $"({Literal(f.Key)}, {Literal(f.Currency)}, {b.Moment}, {b.Day}, {b.UtcDay})");
+        var deadline = new SqlBound("f.deadline", "f.deadline_day", "f.deadline_utc_day");
+        return $"""
+            select f.key, f.currency, case when m.n > 0 then m.a else 0 end as attributed, coalesce(m.n, 0) as donations, coalesce(d.donors, 0) as donors
+            from (values {values}) f(key, currency, deadline, deadline_day, deadline_utc_day)
+            cross join lateral (select sum(attributed) as a, sum(donations) as n
+                                from {Rows([FactDims.Fundraiser], false, "f.key", null, deadline, true, true)} x where x.currency = f.currency) m
+            cross join lateral (select sum(donors) as donors from {Donors(FactDims.Fundraiser, "f.key", "f.currency", deadline)} x) d
+            """;
+    }
+
+    /// <summary>
     /// Distinct donors behind each key of <paramref name="dim"/> (across currencies unless <paramref name="currency"/>), as
     /// <c>(key, donors)</c>, for donations made by <paramref name="until"/> (inclusive). All time: the counts. asOf: the
     /// days recorded before asOf's UTC day and that day's moments a donor started or stopped counting. By a deadline
@@ -105,9 +131,12 @@ public sealed class ReportSql
     /// posts: the spans between each donor's active days. Otherwise (a deadline with asOf, a period of another dimension or
     /// with asOf): the fact rows, grouped per donor — a cost that grows with the period's credits.
     /// </summary>
-    public string Donors(string dim, string? key = null, string? currency = null, DateTimeOffset? until = null)
+    public string Donors(string dim, string? key = null, string? currency = null, DateTimeOffset? until = null) =>
+        Donors(dim, key is null ? null : Literal(key), currency is null ? null : Literal(currency), Bound(until));
+
+    private string Donors(string dim, string? key, string? currency, SqlBound? until)
     {
-        var where = $"ngo = {Ngo} and dim = {Literal(dim)}{(key is null ? "" : $" and key = {Literal(key)}")}";
+        var where = $"ngo = {Ngo} and dim = {Literal(dim)}{(key is null ? "" : $" and key = {key}")}";
         if (currency is null && until is null && Query is { AsOf: null, From: null, To: null })
             return $"(select key, donors from {_schema}.{FactTables.DonorCounts} where {where})";
         if (currency is null && until is null && Query is { AsOf: { } asOf, From: null, To: null } && FactTables.DonorDims.Contains(dim))
@@ -125,12 +154,12 @@ public sealed class ReportSql
         if (currency is not null && until is { } deadline && Query is { AsOf: null, From: null, To: null } && dim == FactDims.Fundraiser)
         {
             // The UTC days before the deadline's from their counts, the deadline's own day from the donors' first moments.
-            var (inCurrency, deadlineDay) = ($"{where} and currency = {Literal(currency)}", Date(DateOnly.FromDateTime(deadline.UtcDateTime)));
+            var inCurrency = $"{where} and currency = {currency}";
             return $"""
                 (select key, sum(donors) as donors from (
-                   select key, donors from {_schema}.{FactTables.DonorFirstDays} where {inCurrency} and day < {deadlineDay}
+                   select key, donors from {_schema}.{FactTables.DonorFirstDays} where {inCurrency} and day < {deadline.UtcDay}
                    union all select key, count(*) from {_schema}.{FactTables.DonorFirsts}
-                   where {inCurrency} and first_at >= {deadlineDay}::timestamp at time zone 'UTC' and first_at <= {Moment(deadline)} group by key) x group by key)
+                   where {inCurrency} and first_at >= {deadline.UtcDay}::timestamp at time zone 'UTC' and first_at <= {deadline.Moment} group by key) x group by key)
                 """;
         }
         if (currency is null && until is null && dim == FactDims.Post && NgoZone && Query.AsOf is null)
@@ -139,7 +168,7 @@ public sealed class ReportSql
         return $"""
             (select key, count(*) as donors from (
                select key, donor from {_schema}.{FactTables.Facts}
-               where {where}{(currency is null ? "" : $" and currency = {Literal(currency)}")}{AsOfFilter()}{Days(day)}{Window("occurred_at", null, until, true)}
+               where {where}{(currency is null ? "" : $" and currency = {currency}")}{AsOfFilter()}{Days(day)}{Window("occurred_at", null, until, true)}
                group by key, donor having sum(donations) > 0) d group by key)
             """;
     }
@@ -209,8 +238,8 @@ public sealed class ReportSql
     private string Days(string day) =>
         (Query.From is { } from ? $" and {day} >= {Date(from)}" : "") + (Query.To is { } to ? $" and {day} <= {Date(to)}" : "");
 
-    private static string Window(string at, DateTimeOffset? since, DateTimeOffset? until, bool untilInclusive) =>
-        (since is { } s ? $" and {at} >= {Moment(s)}" : "") + (until is { } u ? $" and {at} {(untilInclusive ? "<=" : "<")} {Moment(u)}" : "");
+    private static string Window(string at, SqlBound? since, SqlBound? until, bool untilInclusive) =>
+        (since is { } s ? $" and {at} >= {s.Moment}" : "") + (until is { } u ? $" and {at} {(untilInclusive ? "<=" : "<")} {u.Moment}" : "");
 
     public string Table<T>() => _session.DocumentStore.Options.Schema.For<T>(true);
 
