@@ -47,6 +47,10 @@ public static class FactTables
 
     public static readonly string[] All = [.. Money, .. ClickTables];
 
+    /// <summary>The tables whose rows sum many facts: each write updates them again in place.</summary>
+    public static readonly string[] Rollups = [Days, KeyDays, Totals, RecordedMonths, DonorCounts, DonorMoments, DonorRecorded, DonorRecordedMonths, DonorFirstDays,
+        PostDonorSpans, ClickDays, ClickPeopleCounts, ClickTotals, ClickPeopleDays, ClickMonths, ClickPeopleMonths, ClickPeopleSpans];
+
     /// <summary>Reporting's schema, where these tables live next to the documents.</summary>
     public static string Schema(Marten.IDocumentStore store)
     {
