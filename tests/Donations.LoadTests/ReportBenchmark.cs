@@ -22,7 +22,7 @@ namespace Donations.LoadTests;
 /// </summary>
 public static class ReportBenchmark
 {
-    private const int Posts = 200, Campaigns = 20, Fundraisers = 10, Batch = 50_000, Calls = 20;
+    private const int Posts = 200, Campaigns = 20, Fundraisers = 10, Batch = 50_000, Calls = 100;
 
     /// <summary>One endpoint at both sizes.</summary>
     public sealed record Sized(string Route, Result Small, Result Large)
