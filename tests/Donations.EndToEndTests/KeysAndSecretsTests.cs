@@ -25,6 +25,9 @@ public class KeysAndSecretsTests(DonationsSystem system)
             Assert.Empty(await system.RowsContainingAsync("ingestion", secret));
         // The check itself finds what is there: the NGO's name is stored in clear.
         Assert.NotEmpty(await system.RowsContainingAsync("ingestion", ngo.NgoId));
+        // Nor is the key that seals them: the key ring is encrypted with the operator's certificate.
+        Assert.NotEmpty(await system.RowsContainingAsync("ingestion", "<encryptedSecret"));
+        foreach (var service in new[] { "ingestion", "attribution", "reporting" }) Assert.Empty(await system.RowsContainingAsync(service, "<masterKey"));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 
 namespace Donations.Testing;
@@ -61,8 +63,21 @@ public sealed class LocalSystem : IAsyncDisposable
         if (!abuseLimits)
             foreach (var limit in new[] { "RateLimits__RedirectsPerClient", "RateLimits__RedirectsPerLink", "RateLimits__WebhooksPerProvider" })
                 env.TryAdd(limit, "0");
+        env.TryAdd("Donations__KeyRingCertificate", system.KeyRingCertificate());
         await system.StartServicesAsync(env, postgres ?? Postgres, instances);
         return system;
+    }
+
+    /// <summary>The key ring encrypted as an operator's would be: with a certificate of the run's own, in a file outside the database.</summary>
+    private string KeyRingCertificate()
+    {
+        Directory.CreateDirectory(LogDirectory);
+        var path = Path.Combine(LogDirectory, "keyring.pfx");
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest($"CN=donations-{Run}-key-ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12));
+        return path;
     }
 
     private async Task StartServicesAsync(IReadOnlyDictionary<string, string> environment, string postgres, int instances)

@@ -1,9 +1,13 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Xml.Linq;
 using Marten;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Donations.ServiceDefaults.Security;
@@ -51,11 +55,37 @@ public sealed class SecretBox(IDataProtectionProvider provider)
 
 public static class SecretsAtRestSetup
 {
-    public static void AddSecretsAtRest(this IServiceCollection services, string applicationName)
+    /// <summary>
+    /// A PKCS #12 file (with <c>…Password</c>) whose certificate encrypts the key ring — the operator's, never in the database —
+    /// and the one before it, which still opens the keys it encrypted while the certificate is replaced.
+    /// </summary>
+    public const string CertificateSetting = "Donations:KeyRingCertificate", PreviousCertificateSetting = "Donations:KeyRingPreviousCertificate";
+
+    public static void AddSecretsAtRest(this IHostApplicationBuilder builder, string applicationName)
     {
-        services.AddDataProtection().SetApplicationName(applicationName);
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+        var protection = builder.Services.AddDataProtection().SetApplicationName(applicationName);
+        X509Certificate2? Load(string setting) => builder.Configuration[setting] is { Length: > 0 } path
+            ? X509CertificateLoader.LoadPkcs12FromFile(path, builder.Configuration[setting + "Password"])
+            : null;
+        // The key ring sits beside what it seals: without a certificate, a copy of the database opens every secret.
+        if (Load(CertificateSetting) is { } certificate)
+            protection.ProtectKeysWithCertificate(certificate)
+                .UnprotectKeysWithAnyCertificate(Load(PreviousCertificateSetting) is { } previous ? [certificate, previous] : [certificate]);
+        else builder.Services.AddHostedService<UnencryptedKeyRingWarning>();
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
             new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new MartenKeyRing(sp.GetRequiredService<IDocumentStore>())));
-        services.AddSingleton<SecretBox>();
+        builder.Services.AddSingleton<SecretBox>();
+    }
+
+    private sealed class UnencryptedKeyRingWarning(ILogger<UnencryptedKeyRingWarning> log) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct)
+        {
+            log.LogWarning("The Data Protection key ring is stored unencrypted beside the secrets it seals; set {Setting} to a PKCS #12 certificate file",
+                CertificateSetting.Replace(":", "__", StringComparison.Ordinal));
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
     }
 }

@@ -29,7 +29,7 @@ public static class MartenSetup
         builder.Services.AddHostedService<SchemaStartup>();
         builder.Services.AddSingleton<GroupCommit>();
         builder.Services.AddSingleton<Leadership>();
-        builder.Services.AddSecretsAtRest($"donations-{defaultSchema}");
+        builder.AddSecretsAtRest($"donations-{defaultSchema}");
         builder.Services.AddHostedService(services => services.GetRequiredService<GroupCommit>());
         // Collisions on deterministic ids are how duplicates are detected; Marten would log each as an error.
         // Every failed save still reaches its caller, which answers or retries and logs what matters.
