@@ -29,17 +29,9 @@ public sealed class ClickConsumer(LedgerWriter writer) : IConsumer<ClickRecorded
         if (!click.IsBot && await attributor.VisitorDonationsAsync(VisitorDonations.DocumentId(click.NgoId, click.VisitorId), ct) is { } decided)
             late.AddRange(decided.After(click).Except(late));
 
-        if (touchpoint is null)
-        {
-            touchpoint = new ClickTouchpoint { Id = click.ClickId };
-            touchpoint.Arrived(click);
-            attributor.Insert(touchpoint.Id, touchpoint);
-        }
-        else
-        {
-            touchpoint.Arrived(click);
-            attributor.Update(touchpoint.Id, touchpoint);
-        }
+        touchpoint ??= new ClickTouchpoint { Id = click.ClickId };
+        touchpoint.Arrived(click);
+        attributor.Update(touchpoint.Id, touchpoint);
         foreach (var donationId in late)
         {
             var ledger = await attributor.LoadAsync(donationId, ct);

@@ -84,9 +84,12 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
     /// <summary>A document new to the store, written at <see cref="SaveAsync"/>.</summary>
     public void Insert<T>(object id, T document) where T : class => _documents[(typeof(T), id)] = (document, Change.Insert, s => s.Insert(document));
 
-    /// <summary>A document loaded through this unit of work and changed: written once, at its loaded version (still an insert when new here).</summary>
+    /// <summary>
+    /// A document loaded through this unit of work and changed: written once, at its loaded version — an insert when
+    /// the load found none, or when it is new here.
+    /// </summary>
     public void Update<T>(object id, T document) where T : class =>
-        _documents[(typeof(T), id)] = _documents.TryGetValue((typeof(T), id), out var known) && known.Change == Change.Insert
+        _documents[(typeof(T), id)] = _documents.TryGetValue((typeof(T), id), out var known) && (known.Change == Change.Insert || known is { Change: Change.None, Document: null })
             ? (document, Change.Insert, s => s.Insert(document))
             : (document, Change.Update, s => s.Update(document));
 
@@ -181,11 +184,8 @@ public sealed class Attributor(IDocumentSession session, TimeProvider clock)
         foreach (var visitorId in visitors)
         {
             var id = VisitorDonations.DocumentId(donation.NgoId, visitorId);
-            var known = await VisitorDonationsAsync(id, ct);
-            var noted = known ?? new VisitorDonations { Id = id };
-            if (!noted.Add(donation.DonationId, donation.OccurredAt)) continue;
-            if (known is null) Insert(id, noted);
-            else Update(id, noted);
+            var noted = await VisitorDonationsAsync(id, ct) ?? new VisitorDonations { Id = id };
+            if (noted.Add(donation.DonationId, donation.OccurredAt)) Update(id, noted);
         }
 
         if (decision.Rule == Rules.ClickId && donation.DonorId is { Length: > 0 } donor && decision.Credits.FirstOrDefault()?.ClickId is { } clickId

@@ -66,13 +66,8 @@ public sealed class DonationConsumer(LedgerWriter writer, ILogger<DonationConsum
     private static async Task WaitForClickAsync(Attributor attributor, DonationReceived donation, CancellationToken ct)
     {
         if (!Guid.TryParse(donation.ClickId, out var clickId)) return;
-        var touchpoint = await attributor.TouchpointAsync(clickId, ct);
-        if (touchpoint?.Click is not null) return;
-        if (touchpoint is null)
-        {
-            attributor.Insert(clickId, new ClickTouchpoint { Id = clickId, WaitingDonations = [donation.DonationId] });
-            return;
-        }
+        var touchpoint = await attributor.TouchpointAsync(clickId, ct) ?? new ClickTouchpoint { Id = clickId };
+        if (touchpoint.Click is not null) return;
         touchpoint.WaitingDonations.Add(donation.DonationId);
         attributor.Update(clickId, touchpoint);
     }
